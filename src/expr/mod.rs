@@ -1,0 +1,1 @@
+//! Rule expressions: lexer, parser, type checker, IR and per-language lowering.
