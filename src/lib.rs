@@ -5,7 +5,9 @@
 //! migrations, compiled rules), plan every output file in memory ([`plan`]), then write the plan
 //! atomically ([`write`]).
 
+pub mod diagnostic;
 pub mod expr;
+pub mod yaml;
 
 use std::process::ExitCode;
 
