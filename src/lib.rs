@@ -7,6 +7,8 @@
 
 pub mod diagnostic;
 pub mod expr;
+pub mod manifest;
+pub mod model;
 pub mod yaml;
 
 use std::process::ExitCode;
