@@ -24,15 +24,8 @@ pub struct Span {
 impl Span {
     /// A sub-span of a single-line span, `from..to` counted in characters from its start.
     pub fn sub(self, from: usize, to: usize) -> Span {
-        let at = |n: usize| Pos {
-            line: self.start.line,
-            col: self.start.col + n,
-            offset: self.start.offset + n,
-        };
-        Span {
-            start: at(from),
-            end: at(to.max(from)),
-        }
+        let at = |n: usize| Pos { line: self.start.line, col: self.start.col + n, offset: self.start.offset + n };
+        Span { start: at(from), end: at(to.max(from)) }
     }
 }
 
@@ -52,12 +45,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Error,
-            message: message.into(),
-            span: None,
-            hint: None,
-        }
+        Self { severity: Severity::Error, message: message.into(), span: None, hint: None }
     }
 
     pub fn with_span(mut self, span: Span) -> Self {
@@ -77,10 +65,7 @@ impl Diagnostic {
 }
 
 /// Suggests the closest of `candidates` to a misspelled `word`, if one is close enough.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -107,16 +92,16 @@ pub fn render_text(file: &str, src: &str, diagnostics: &[Diagnostic]) -> String 
         out.push('\n');
     }
     let n = diagnostics.len();
-    let _ = writeln!(
-        out,
-        "{n} problem{} found in {file}",
-        if n == 1 { "" } else { "s" }
-    );
+    let _ = writeln!(out, "{n} problem{} found in {file}", if n == 1 { "" } else { "s" });
     out
 }
 
 fn render_snippet(out: &mut String, file: &str, lines: &[&str], span: Span) {
-    let line_no = span.start.line.max(1);
+    if span.start.line == 0 {
+        let _ = writeln!(out, "  --> {file} (a value given with --set)");
+        return;
+    }
+    let line_no = span.start.line;
     let gutter = line_no.to_string().len();
     let pad = " ".repeat(gutter);
     let _ = writeln!(out, "{pad}--> {file}:{}:{}", line_no, span.start.col);
@@ -126,11 +111,7 @@ fn render_snippet(out: &mut String, file: &str, lines: &[&str], span: Span) {
     let text = text.trim_end_matches('\r');
     let width = text.chars().count();
     let start = span.start.col.saturating_sub(1).min(width);
-    let end = if span.end.line == span.start.line {
-        span.end.col.saturating_sub(1)
-    } else {
-        width
-    };
+    let end = if span.end.line == span.start.line { span.end.col.saturating_sub(1) } else { width };
     let carets = end.saturating_sub(start).max(1);
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{line_no} | {text}");
@@ -174,21 +155,8 @@ mod tests {
     #[test]
     fn caret_sits_under_the_span() {
         let src = "name: payments\nstack: axm\n";
-        let span = Span {
-            start: Pos {
-                line: 2,
-                col: 8,
-                offset: 22,
-            },
-            end: Pos {
-                line: 2,
-                col: 11,
-                offset: 25,
-            },
-        };
-        let d = Diagnostic::error("unknown stack `axm`")
-            .with_span(span)
-            .with_hint("did you mean `axum`?");
+        let span = Span { start: Pos { line: 2, col: 8, offset: 22 }, end: Pos { line: 2, col: 11, offset: 25 } };
+        let d = Diagnostic::error("unknown stack `axm`").with_span(span).with_hint("did you mean `axum`?");
         let text = render_text("m.yaml", src, &[d]);
         assert_eq!(
             text,
@@ -198,10 +166,7 @@ mod tests {
 
     #[test]
     fn suggests_only_close_words() {
-        assert_eq!(
-            did_you_mean("filtres", ["fields", "filters", "rules"]).as_deref(),
-            Some("did you mean `filters`?")
-        );
+        assert_eq!(did_you_mean("filtres", ["fields", "filters", "rules"]).as_deref(), Some("did you mean `filters`?"));
         assert_eq!(did_you_mean("zzz", ["fields", "filters"]), None);
     }
 }

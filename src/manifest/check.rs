@@ -29,10 +29,7 @@ pub struct CheckContext<'a> {
 const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
 pub fn check(m: &raw::Manifest, ctx: CheckContext<'_>) -> Result<Service, Vec<Diagnostic>> {
-    let mut c = Checker {
-        ctx,
-        diags: Vec::new(),
-    };
+    let mut c = Checker { ctx, diags: Vec::new() };
     let service = c.service(m);
     if c.diags.is_empty() {
         Ok(service)
@@ -57,11 +54,7 @@ impl Checker<'_> {
     }
 
     fn error_hint(&mut self, span: Span, message: impl Into<String>, hint: Option<String>) {
-        self.diags.push(
-            Diagnostic::error(message)
-                .with_span(span)
-                .with_hint_opt(hint),
-        );
+        self.diags.push(Diagnostic::error(message).with_span(span).with_hint_opt(hint));
     }
 
     fn service(&mut self, m: &raw::Manifest) -> Service {
@@ -76,34 +69,22 @@ impl Checker<'_> {
         let valid_name = name.len() >= 2
             && name.len() <= 40
             && name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !valid_name {
             self.error_hint(
                 name.span,
                 format!("invalid service name `{}`", name.value),
-                Some(
-                    "use 2 to 40 lowercase letters, digits and dashes, starting with a letter"
-                        .into(),
-                ),
+                Some("use 2 to 40 lowercase letters, digits and dashes, starting with a letter".into()),
             );
         }
-        if let Some(stack) = &m.stack {
-            if !self.ctx.stacks.contains(&stack.as_str()) {
-                let hint = did_you_mean(stack, self.ctx.stacks.iter().copied())
-                    .unwrap_or_else(|| format!("available stacks: {}", self.ctx.stacks.join(", ")));
-                self.error_hint(
-                    stack.span,
-                    format!("unknown stack `{}`", stack.value),
-                    Some(hint),
-                );
-            }
+        if let Some(stack) = &m.stack
+            && !self.ctx.stacks.contains(&stack.as_str())
+        {
+            let hint = did_you_mean(stack, self.ctx.stacks.iter().copied())
+                .unwrap_or_else(|| format!("available stacks: {}", self.ctx.stacks.join(", ")));
+            self.error_hint(stack.span, format!("unknown stack `{}`", stack.value), Some(hint));
         }
-        let cache = m
-            .cache
-            .as_ref()
-            .map_or(model::CacheMode::Optional, |c| c.value);
+        let cache = m.cache.as_ref().map_or(model::CacheMode::Optional, |c| c.value);
         let resources = self.resources(m, cache);
         let webhooks = self.webhooks(m, &resources);
         Service {
@@ -115,28 +96,17 @@ impl Checker<'_> {
             cache,
             auth: self.auth(m),
             rate_limit: self.rate_limit(m),
-            idempotency: recovered(&m.idempotency).map_or(
+            idempotency: recovered(&m.idempotency).map_or(model::Idempotency { required: true, ttl_seconds: 86_400 }, |i| {
                 model::Idempotency {
-                    required: true,
-                    ttl_seconds: 86_400,
-                },
-                |i| model::Idempotency {
                     required: i.required.unwrap_or(true),
                     ttl_seconds: i.ttl.as_ref().map_or(86_400, |d| self.at_least_a_second(d)),
-                },
-            ),
-            jobs: recovered(&m.jobs).map_or(
-                model::Jobs {
-                    timeout_ms: 300_000,
-                    max_attempts: 8,
-                    concurrency: 4,
-                },
-                |j| model::Jobs {
-                    timeout_ms: millis(j.timeout.as_ref(), 300_000),
-                    max_attempts: self.positive(j.max_attempts.as_ref(), 8, "max_attempts"),
-                    concurrency: self.positive(j.concurrency.as_ref(), 4, "concurrency"),
-                },
-            ),
+                }
+            }),
+            jobs: recovered(&m.jobs).map_or(model::Jobs { timeout_ms: 300_000, max_attempts: 8, concurrency: 4 }, |j| model::Jobs {
+                timeout_ms: millis(j.timeout.as_ref(), 300_000),
+                max_attempts: self.positive(j.max_attempts.as_ref(), 8, "max_attempts"),
+                concurrency: self.positive(j.concurrency.as_ref(), 4, "concurrency"),
+            }),
             resources,
             webhooks,
         }
@@ -171,15 +141,19 @@ impl Checker<'_> {
                 cors_origins: Vec::new(),
             };
         };
-        if let Some(port) = &http.port {
-            if port.value == 0 {
-                self.error(port.span, "the port must be between 1 and 65535");
-            }
+        if let Some(port) = &http.port
+            && port.value == 0
+        {
+            self.error(port.span, "the port must be between 1 and 65535");
         }
         let problem_base_uri = match &http.problem_base_uri {
             Some(uri) => {
                 if !is_absolute_uri(uri) || !(uri.ends_with('/') || uri.ends_with(':')) {
-                    self.error_hint(uri.span, format!("`{}` is not an absolute URI ending with `/`", uri.value), Some("problem types are this base plus a slug, such as `https://errors.example.com/payments/`".into()));
+                    self.error_hint(
+                        uri.span,
+                        format!("`{}` is not an absolute URI ending with `/`", uri.value),
+                        Some("problem types are this base plus a slug, such as `https://errors.example.com/payments/`".into()),
+                    );
                 }
                 uri.value.clone()
             }
@@ -188,19 +162,13 @@ impl Checker<'_> {
         let mut cors_origins = Vec::new();
         for origin in http.cors.iter().flat_map(|c| &c.origins) {
             let valid = origin.split_once("://").is_some_and(|(scheme, rest)| {
-                matches!(scheme, "http" | "https")
-                    && !rest.is_empty()
-                    && !rest.contains('/')
-                    && !rest.contains('*')
+                matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains('/') && !rest.contains('*')
             });
             if !valid {
                 self.error_hint(
                     origin.span,
                     format!("`{}` is not an origin", origin.value),
-                    Some(
-                        "write scheme, host and optional port, such as `https://app.example.com`"
-                            .into(),
-                    ),
+                    Some("write scheme, host and optional port, such as `https://app.example.com`".into()),
                 );
             }
             cors_origins.push(origin.value.clone());
@@ -234,46 +202,34 @@ impl Checker<'_> {
                 if jwt.audience.is_empty() {
                     self.error(jwt.audience.span, "the audience must not be empty");
                 }
-                Auth::Jwt {
-                    issuer: jwt.issuer.value.clone(),
-                    audience: jwt.audience.value.clone(),
-                }
+                Auth::Jwt { issuer: jwt.issuer.value.clone(), audience: jwt.audience.value.clone() }
             }
         }
     }
 
     fn rate_limit(&mut self, m: &raw::Manifest) -> model::RateLimit {
         match recovered(&m.rate_limit) {
-            None => model::RateLimit {
-                requests_per_second: 50,
-                burst: 100,
-            },
+            None => model::RateLimit { requests_per_second: 50, burst: 100 },
             Some(r) => {
                 let rps = self.positive(Some(&r.requests_per_second), 50, "requests_per_second");
                 let burst = self.positive(Some(&r.burst), 100, "burst");
                 if burst < rps {
-                    self.error_hint(r.burst.span, "the burst is smaller than the rate", Some(format!("a bucket of {burst} cannot absorb {rps} requests in one second; raise `burst`")));
+                    self.error_hint(
+                        r.burst.span,
+                        "the burst is smaller than the rate",
+                        Some(format!("a bucket of {burst} cannot absorb {rps} requests in one second; raise `burst`")),
+                    );
                 }
-                model::RateLimit {
-                    requests_per_second: rps,
-                    burst,
-                }
+                model::RateLimit { requests_per_second: rps, burst }
             }
         }
     }
 
     fn resources(&mut self, m: &raw::Manifest, cache: model::CacheMode) -> Vec<model::Resource> {
         if m.resources.is_empty() {
-            self.diags.push(
-                Diagnostic::error("the manifest declares no resources")
-                    .with_hint("add at least one under `resources:`"),
-            );
+            self.diags.push(Diagnostic::error("the manifest declares no resources").with_hint("add at least one under `resources:`"));
         }
-        let index: ResourceIndex<'_> = m
-            .resources
-            .iter()
-            .filter_map(|(name, r)| r.0.as_ref().map(|r| (name.as_str(), r)))
-            .collect();
+        let index: ResourceIndex<'_> = m.resources.iter().filter_map(|(name, r)| r.0.as_ref().map(|r| (name.as_str(), r))).collect();
         let mut plurals: IndexMap<String, Span> = IndexMap::new();
         let mut out = Vec::new();
         for (name, resource) in &m.resources {
@@ -329,27 +285,18 @@ impl Checker<'_> {
             } else if SYSTEM_FIELDS.contains(&field_name.as_str()) {
                 self.error_hint(
                     field_name.span,
-                    format!(
-                        "`{}` is a field every resource already has",
-                        field_name.value
-                    ),
-                    Some(format!(
-                        "the service adds {} itself",
-                        SYSTEM_FIELDS.join(", ")
-                    )),
+                    format!("`{}` is a field every resource already has", field_name.value),
+                    Some(format!("the service adds {} itself", SYSTEM_FIELDS.join(", "))),
                 );
             }
-            if let Some(field) = &field.0 {
-                if let Some(f) = self.field(field_name, field, index) {
-                    fields.push(f);
-                }
+            if let Some(field) = &field.0
+                && let Some(f) = self.field(field_name, field, index)
+            {
+                fields.push(f);
             }
         }
         if r.fields.is_empty() {
-            self.error(
-                name.span,
-                format!("resource `{}` has no fields", name.value),
-            );
+            self.error(name.span, format!("resource `{}` has no fields", name.value));
         }
         let filters = self.filters(r, &operations);
         let cache_ttl_seconds = r.cache.as_ref().map(|c| {
@@ -361,10 +308,7 @@ impl Checker<'_> {
                 );
             }
             if !operations.read {
-                self.error(
-                    c.ttl.span,
-                    "caching serves reads by id, and this resource has no `read` operation",
-                );
+                self.error(c.ttl.span, "caching serves reads by id, and this resource has no `read` operation");
             }
             self.at_least_a_second(&c.ttl)
         });
@@ -375,29 +319,17 @@ impl Checker<'_> {
                 self.error(rule.name.span, reason);
             }
             if !rule_names.insert(rule.name.value.clone()) {
-                self.error(
-                    rule.name.span,
-                    format!(
-                        "rule `{}` is defined twice in this resource",
-                        rule.name.value
-                    ),
-                );
+                self.error(rule.name.span, format!("rule `{}` is defined twice in this resource", rule.name.value));
             }
             rules.push(model::Rule {
                 name: rule.name.value.clone(),
                 when: rule.when.value.clone(),
                 action: rule.action.value,
-                message: rule
-                    .message
-                    .clone()
-                    .unwrap_or_else(|| format!("rejected by rule {}", rule.name.value)),
+                message: rule.message.clone().unwrap_or_else(|| format!("rejected by rule {}", rule.name.value)),
             });
         }
         if !operations.create && !operations.update && !r.rules.is_empty() {
-            self.error(
-                name.span,
-                "rules run on create and update, and this resource has neither",
-            );
+            self.error(name.span, "rules run on create and update, and this resource has neither");
         }
         model::Resource {
             name: name.value.clone(),
@@ -415,13 +347,7 @@ impl Checker<'_> {
 
     fn operations(&mut self, r: &raw::Resource) -> Operations {
         let Some(list) = &r.operations else {
-            return Operations {
-                create: true,
-                read: true,
-                list: true,
-                update: true,
-                delete: true,
-            };
+            return Operations { create: true, read: true, list: true, update: true, delete: true };
         };
         if list.is_empty() {
             self.error(list.span, "a resource needs at least one operation");
@@ -447,53 +373,33 @@ impl Checker<'_> {
         for filter in &r.filters {
             let Some((_, field)) = r.fields.iter().find(|(n, _)| n.value == filter.value) else {
                 let hint = did_you_mean(filter, r.fields.keys().map(|k| k.as_str()));
-                self.error_hint(
-                    filter.span,
-                    format!("filter `{}` names no field of this resource", filter.value),
-                    hint,
-                );
+                self.error_hint(filter.span, format!("filter `{}` names no field of this resource", filter.value), hint);
                 continue;
             };
             if out.contains(&filter.value) {
-                self.error(
-                    filter.span,
-                    format!("filter `{}` is listed twice", filter.value),
-                );
+                self.error(filter.span, format!("filter `{}` is listed twice", filter.value));
                 continue;
             }
-            if let Some(f) = &field.0 {
-                if matches!(f.ty.value, RawType::Json | RawType::Text) {
-                    self.error(
-                        filter.span,
-                        format!("a {} field cannot be an equality filter", f.ty.value.name()),
-                    );
-                }
+            if let Some(f) = &field.0
+                && matches!(f.ty.value, RawType::Json | RawType::Text)
+            {
+                self.error(filter.span, format!("a {} field cannot be an equality filter", f.ty.value.name()));
             }
             if !operations.list {
-                self.error(
-                    filter.span,
-                    "filters apply to the list route, and this resource has no `list` operation",
-                );
+                self.error(filter.span, "filters apply to the list route, and this resource has no `list` operation");
             }
             out.push(filter.value.clone());
         }
         out
     }
 
-    fn field(
-        &mut self,
-        name: &Spanned<String>,
-        f: &raw::Field,
-        index: &ResourceIndex<'_>,
-    ) -> Option<model::Field> {
+    fn field(&mut self, name: &Spanned<String>, f: &raw::Field, index: &ResourceIndex<'_>) -> Option<model::Field> {
         let ty = f.ty.value;
         self.refuse_inapplicable_options(f);
         let flag = |b: &Option<Spanned<bool>>| b.as_ref().is_some_and(|b| b.value);
         let field_type = match ty {
             RawType::String => self.string_type(f),
-            RawType::Text => FieldType::Text {
-                max_length: f.max_length.as_ref().map_or(10_000, |m| m.value),
-            },
+            RawType::Text => FieldType::Text { max_length: f.max_length.as_ref().map_or(10_000, |m| m.value) },
             RawType::Integer => self.integer_type(f),
             RawType::Decimal => self.decimal_type(f)?,
             RawType::Boolean => FieldType::Boolean,
@@ -502,36 +408,29 @@ impl Checker<'_> {
             RawType::Enum => self.enum_type(f)?,
             RawType::Uuid => FieldType::Uuid,
             RawType::Ref => self.ref_type(f, index)?,
-            RawType::Json => FieldType::Json {
-                max_bytes: f.max_bytes.as_ref().map(|s| s.bytes),
-            },
+            RawType::Json => FieldType::Json { max_bytes: f.max_bytes.as_ref().map(|s| s.bytes) },
         };
-        if let (Some(unique), RawType::Boolean | RawType::Json) = (&f.unique, ty) {
-            if unique.value {
-                self.error(
-                    unique.span,
-                    format!("a {} field cannot be unique", ty.name()),
-                );
-            }
+        if let (Some(unique), RawType::Boolean | RawType::Json) = (&f.unique, ty)
+            && unique.value
+        {
+            self.error(unique.span, format!("a {} field cannot be unique", ty.name()));
         }
         let read_only = flag(&f.read_only);
-        if let (Some(ro), Some(im)) = (&f.read_only, &f.immutable) {
-            if ro.value && im.value {
-                self.error_hint(
-                    im.span,
-                    "a read_only field is already never settable by clients",
-                    Some("keep one of `read_only` and `immutable`".into()),
-                );
-            }
+        if let (Some(ro), Some(im)) = (&f.read_only, &f.immutable)
+            && ro.value
+            && im.value
+        {
+            self.error_hint(
+                im.span,
+                "a read_only field is already never settable by clients",
+                Some("keep one of `read_only` and `immutable`".into()),
+            );
         }
         let optional = flag(&f.optional);
         if read_only && !optional && f.default.is_none() {
             self.error_hint(
                 f.read_only.as_ref().map_or(name.span, |s| s.span),
-                format!(
-                    "`{}` is read_only and required, so a create could never set it",
-                    name.value
-                ),
+                format!("`{}` is read_only and required, so a create could never set it", name.value),
                 Some("add a `default`, or make it `optional: true`".into()),
             );
         }
@@ -559,97 +458,60 @@ impl Checker<'_> {
         use RawType as T;
         let ty = f.ty.value;
         let options: [(&str, Option<Span>, &[RawType]); 11] = [
-            (
-                "max_length",
-                f.max_length.as_ref().map(|s| s.span),
-                &[T::String, T::Text],
-            ),
-            (
-                "min_length",
-                f.min_length.as_ref().map(|s| s.span),
-                &[T::String],
-            ),
+            ("max_length", f.max_length.as_ref().map(|s| s.span), &[T::String, T::Text]),
+            ("min_length", f.min_length.as_ref().map(|s| s.span), &[T::String]),
             ("pattern", f.pattern.as_ref().map(|s| s.span), &[T::String]),
             ("format", f.format.as_ref().map(|s| s.span), &[T::String]),
-            (
-                "transform",
-                f.transform.as_ref().map(|s| s.span),
-                &[T::String],
-            ),
-            (
-                "min",
-                f.min.as_ref().map(|s| s.span),
-                &[T::Integer, T::Decimal],
-            ),
-            (
-                "max",
-                f.max.as_ref().map(|s| s.span),
-                &[T::Integer, T::Decimal],
-            ),
-            (
-                "precision",
-                f.precision.as_ref().map(|s| s.span),
-                &[T::Decimal],
-            ),
+            ("transform", f.transform.as_ref().map(|s| s.span), &[T::String]),
+            ("min", f.min.as_ref().map(|s| s.span), &[T::Integer, T::Decimal]),
+            ("max", f.max.as_ref().map(|s| s.span), &[T::Integer, T::Decimal]),
+            ("precision", f.precision.as_ref().map(|s| s.span), &[T::Decimal]),
             ("scale", f.scale.as_ref().map(|s| s.span), &[T::Decimal]),
             ("values", f.values.as_ref().map(|s| s.span), &[T::Enum]),
             ("resource", f.resource.as_ref().map(|s| s.span), &[T::Ref]),
         ];
         for (option, span, types) in options {
-            if let Some(span) = span {
-                if !types.contains(&ty) {
-                    let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
-                    self.error_hint(
-                        span,
-                        format!("`{option}` does not apply to {} fields", ty.name()),
-                        Some(format!("`{option}` applies to: {}", names.join(", "))),
-                    );
-                }
+            if let Some(span) = span
+                && !types.contains(&ty)
+            {
+                let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
+                self.error_hint(
+                    span,
+                    format!("`{option}` does not apply to {} fields", ty.name()),
+                    Some(format!("`{option}` applies to: {}", names.join(", "))),
+                );
             }
         }
         if let (Some(mb), false) = (&f.max_bytes, ty == T::Json) {
-            self.error(
-                mb.span,
-                format!("`max_bytes` does not apply to {} fields", ty.name()),
-            );
+            self.error(mb.span, format!("`max_bytes` does not apply to {} fields", ty.name()));
         }
     }
 
     fn string_type(&mut self, f: &raw::Field) -> FieldType {
         let max_length = f.max_length.as_ref().map_or(255, |m| m.value);
-        if let Some(max) = &f.max_length {
-            if max.value == 0 {
-                self.error(max.span, "max_length must be at least 1");
-            }
+        if let Some(max) = &f.max_length
+            && max.value == 0
+        {
+            self.error(max.span, "max_length must be at least 1");
         }
         let min_length = f.min_length.as_ref().map(|m| m.value);
-        if let (Some(min), Some(max)) = (&f.min_length, &f.max_length) {
-            if min.value > max.value {
-                self.error(
-                    min.span,
-                    format!(
-                        "min_length {} is larger than max_length {}",
-                        min.value, max.value
-                    ),
-                );
-            }
+        if let (Some(min), Some(max)) = (&f.min_length, &f.max_length)
+            && min.value > max.value
+        {
+            self.error(min.span, format!("min_length {} is larger than max_length {}", min.value, max.value));
         }
-        if let Some(pattern) = &f.pattern {
-            if let Err(e) = check_portable(pattern) {
-                let span = self.inside_string(pattern, e.range.start, e.range.end);
-                self.error(span, e.message);
-            }
+        if let Some(pattern) = &f.pattern
+            && let Err(e) = check_portable(pattern)
+        {
+            let span = self.inside_string(pattern, e.range.start, e.range.end);
+            self.error(span, e.message);
         }
         FieldType::String {
             min_length,
             max_length,
             pattern: f.pattern.as_ref().map(|p| p.value.clone()),
             format: f.format.as_ref().map(|s| s.value),
-            transforms: f
-                .transform
-                .as_ref()
-                .map(|t| t.iter().map(|t| t.value).collect())
-                .unwrap_or_default(),
+            transforms: f.transform.as_ref().map(|t| t.iter().map(|t| t.value).collect()).unwrap_or_default(),
         }
     }
 
@@ -669,10 +531,10 @@ impl Checker<'_> {
             }
         };
         let (min, max) = (bound(&f.min), bound(&f.max));
-        if let (Some(lo), Some(hi), Some(span)) = (min, max, f.min.as_ref().map(|m| m.span)) {
-            if lo > hi {
-                self.error(span, format!("min {lo} is larger than max {hi}"));
-            }
+        if let (Some(lo), Some(hi), Some(span)) = (min, max, f.min.as_ref().map(|m| m.span))
+            && lo > hi
+        {
+            self.error(span, format!("min {lo} is larger than max {hi}"));
         }
         FieldType::Integer { min, max }
     }
@@ -681,17 +543,11 @@ impl Checker<'_> {
         let precision = f.precision.as_ref().map_or(18, |p| p.value);
         let scale = f.scale.as_ref().map_or(2, |s| s.value);
         if !(1..=38).contains(&precision) {
-            self.error(
-                f.precision.as_ref()?.span,
-                "precision must be between 1 and 38",
-            );
+            self.error(f.precision.as_ref()?.span, "precision must be between 1 and 38");
             return None;
         }
         if scale > precision {
-            self.error(
-                f.scale.as_ref()?.span,
-                format!("scale {scale} is larger than precision {precision}"),
-            );
+            self.error(f.scale.as_ref()?.span, format!("scale {scale} is larger than precision {precision}"));
             return None;
         }
         let mut bound = |lit: &Option<Spanned<raw::NumberLit>>| {
@@ -705,29 +561,17 @@ impl Checker<'_> {
             }
         };
         let (min, max) = (bound(&f.min), bound(&f.max));
-        if let (Some(lo), Some(hi)) = (&min, &max) {
-            if lo.cmp_value(hi).is_gt() {
-                self.error(
-                    f.min.as_ref()?.span,
-                    format!("min {} is larger than max {}", lo.text, hi.text),
-                );
-            }
+        if let (Some(lo), Some(hi)) = (&min, &max)
+            && lo.cmp_value(hi).is_gt()
+        {
+            self.error(f.min.as_ref()?.span, format!("min {} is larger than max {}", lo.text, hi.text));
         }
-        Some(FieldType::Decimal {
-            precision,
-            scale,
-            min: min.map(|d| d.text),
-            max: max.map(|d| d.text),
-        })
+        Some(FieldType::Decimal { precision, scale, min: min.map(|d| d.text), max: max.map(|d| d.text) })
     }
 
     fn enum_type(&mut self, f: &raw::Field) -> Option<FieldType> {
         let Some(values) = &f.values else {
-            self.error_hint(
-                f.ty.span,
-                "an enum field needs its `values`",
-                Some("add `values: [a, b, c]`".into()),
-            );
+            self.error_hint(f.ty.span, "an enum field needs its `values`", Some("add `values: [a, b, c]`".into()));
             return None;
         };
         if values.is_empty() {
@@ -737,15 +581,11 @@ impl Checker<'_> {
         for v in values.iter() {
             let shape_ok = v.len() <= 63
                 && v.starts_with(|c: char| c.is_ascii_alphabetic())
-                && v.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
             if !shape_ok {
                 self.error_hint(
                     v.span,
-                    format!(
-                        "enum value `{}` cannot become an identifier in every stack",
-                        v.value
-                    ),
+                    format!("enum value `{}` cannot become an identifier in every stack", v.value),
                     Some("start with a letter; use letters, digits, `_`, `-` and `.`".into()),
                 );
             }
@@ -753,52 +593,29 @@ impl Checker<'_> {
             // punctuation would collide there.
             let key: String = camel_case(&v.to_lowercase().replace(['-', '.'], "_"));
             if !seen.insert(key) {
-                self.error(
-                    v.span,
-                    format!("enum value `{}` repeats another value", v.value),
-                );
+                self.error(v.span, format!("enum value `{}` repeats another value", v.value));
             }
         }
-        Some(FieldType::Enum {
-            values: values.iter().map(|v| v.value.clone()).collect(),
-        })
+        Some(FieldType::Enum { values: values.iter().map(|v| v.value.clone()).collect() })
     }
 
     fn ref_type(&mut self, f: &raw::Field, index: &ResourceIndex<'_>) -> Option<FieldType> {
         let Some(target) = &f.resource else {
-            self.error_hint(
-                f.ty.span,
-                "a ref field needs the `resource` it refers to",
-                Some("add `resource: <name>`".into()),
-            );
+            self.error_hint(f.ty.span, "a ref field needs the `resource` it refers to", Some("add `resource: <name>`".into()));
             return None;
         };
         if !index.contains_key(target.as_str()) {
-            let hint = did_you_mean(target, index.keys().copied()).or_else(|| {
-                Some(format!(
-                    "resources: {}",
-                    index.keys().copied().collect::<Vec<_>>().join(", ")
-                ))
-            });
-            self.error_hint(
-                target.span,
-                format!("`{}` is not a resource of this manifest", target.value),
-                hint,
-            );
+            let hint = did_you_mean(target, index.keys().copied())
+                .or_else(|| Some(format!("resources: {}", index.keys().copied().collect::<Vec<_>>().join(", "))));
+            self.error_hint(target.span, format!("`{}` is not a resource of this manifest", target.value), hint);
             return None;
         }
-        Some(FieldType::Ref {
-            resource: target.value.clone(),
-        })
+        Some(FieldType::Ref { resource: target.value.clone() })
     }
 
     /// Checks a literal (a default or a webhook's `set`) against a field type; returns it in the
     /// field's JSON wire form.
-    fn literal_for(
-        &mut self,
-        ty: &FieldType,
-        lit: &Spanned<serde_json::Value>,
-    ) -> Option<serde_json::Value> {
+    fn literal_for(&mut self, ty: &FieldType, lit: &Spanned<serde_json::Value>) -> Option<serde_json::Value> {
         match literal_value(ty, &lit.value) {
             Ok(v) => Some(v),
             Err(reason) => {
@@ -808,11 +625,7 @@ impl Checker<'_> {
         }
     }
 
-    fn webhooks(
-        &mut self,
-        m: &raw::Manifest,
-        resources: &[model::Resource],
-    ) -> Vec<model::Webhook> {
+    fn webhooks(&mut self, m: &raw::Manifest, resources: &[model::Resource]) -> Vec<model::Webhook> {
         let mut out = Vec::new();
         for (name, hook) in &m.webhooks {
             if let Err(reason) = check_identifier(name, "webhook name") {
@@ -823,10 +636,7 @@ impl Checker<'_> {
             if hook.secret_env.value != expected_env {
                 self.error_hint(
                     hook.secret_env.span,
-                    format!(
-                        "the secret of webhook `{}` must come from `{expected_env}`",
-                        name.value
-                    ),
+                    format!("the secret of webhook `{}` must come from `{expected_env}`", name.value),
                     Some("every stack reads `WEBHOOK_<NAME>_SECRET`".into()),
                 );
             }
@@ -860,57 +670,31 @@ impl Checker<'_> {
         self.pointer(&action.id);
         let Some(resource) = resources.iter().find(|r| r.name == action.update.value) else {
             let hint = did_you_mean(&action.update, resources.iter().map(|r| r.name.as_str()));
-            self.error_hint(
-                action.update.span,
-                format!(
-                    "`{}` is not a resource of this manifest",
-                    action.update.value
-                ),
-                hint,
-            );
+            self.error_hint(action.update.span, format!("`{}` is not a resource of this manifest", action.update.value), hint);
             return None;
         };
         if action.set.is_empty() {
-            self.error(
-                action.update.span,
-                "a webhook update needs at least one field in `set`",
-            );
+            self.error(action.update.span, "a webhook update needs at least one field in `set`");
         }
         let mut set = Vec::new();
         for (field_name, value) in &action.set {
             let Some(field) = resource.field(field_name) else {
-                let hint =
-                    did_you_mean(field_name, resource.fields.iter().map(|f| f.name.as_str()));
-                self.error_hint(
-                    field_name.span,
-                    format!("`{}` is not a field of {}", field_name.value, resource.name),
-                    hint,
-                );
+                let hint = did_you_mean(field_name, resource.fields.iter().map(|f| f.name.as_str()));
+                self.error_hint(field_name.span, format!("`{}` is not a field of {}", field_name.value, resource.name), hint);
                 continue;
             };
             if field.immutable {
-                self.error(
-                    field_name.span,
-                    format!("`{}` is immutable: it is set on create only", field.name),
-                );
+                self.error(field_name.span, format!("`{}` is immutable: it is set on create only", field.name));
                 continue;
             }
-            let from = value
-                .as_object()
-                .filter(|o| o.len() == 1)
-                .and_then(|o| o.get("from"));
+            let from = value.as_object().filter(|o| o.len() == 1).and_then(|o| o.get("from"));
             let value = match from {
                 Some(serde_json::Value::String(pointer)) => {
                     self.pointer(&Spanned::new(pointer.clone(), value.span));
-                    SetValue::From {
-                        pointer: pointer.clone(),
-                    }
+                    SetValue::From { pointer: pointer.clone() }
                 }
                 Some(_) => {
-                    self.error(
-                        value.span,
-                        "`from` takes a JSON pointer string, such as `/data/id`",
-                    );
+                    self.error(value.span, "`from` takes a JSON pointer string, such as `/data/id`");
                     continue;
                 }
                 None => match self.literal_for(&field.ty, value) {
@@ -918,10 +702,7 @@ impl Checker<'_> {
                     None => continue,
                 },
             };
-            set.push(model::WebhookSet {
-                field: field.name.clone(),
-                value,
-            });
+            set.push(model::WebhookSet { field: field.name.clone(), value });
         }
         Some(model::WebhookHandler {
             event_type: event.value.clone(),
@@ -932,10 +713,7 @@ impl Checker<'_> {
     }
 
     fn pointer(&mut self, p: &Spanned<String>) {
-        let escapes_ok = p
-            .split('~')
-            .skip(1)
-            .all(|rest| rest.starts_with(['0', '1']));
+        let escapes_ok = p.split('~').skip(1).all(|rest| rest.starts_with(['0', '1']));
         if !p.starts_with('/') || !escapes_ok {
             self.error_hint(
                 p.span,
@@ -952,13 +730,7 @@ impl Checker<'_> {
         if span.start.line != span.end.line {
             return span;
         }
-        let written: String = self
-            .ctx
-            .src
-            .chars()
-            .skip(span.start.offset)
-            .take(span.end.offset - span.start.offset)
-            .collect();
+        let written: String = self.ctx.src.chars().skip(span.start.offset).take(span.end.offset - span.start.offset).collect();
         let quote = if written == value.value {
             0
         } else if written.len() == value.len() + 2 && written[1..written.len() - 1] == value.value {
@@ -983,9 +755,7 @@ fn is_absolute_uri(uri: &str) -> bool {
     uri.split_once(':').is_some_and(|(scheme, rest)| {
         !rest.is_empty()
             && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
             && !uri.contains(char::is_whitespace)
     })
 }
@@ -1013,41 +783,22 @@ impl Decimal {
         };
         let (int, frac) = body.split_once('.').unwrap_or((body, ""));
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if int.is_empty()
-            || !digits(int)
-            || !digits(frac)
-            || (body.contains('.') && frac.is_empty())
-        {
+        if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
             return Err(format!("`{text}` is not a decimal number such as `12.50`"));
         }
         let int = int.trim_start_matches('0');
-        Ok(Decimal {
-            negative,
-            int: if int.is_empty() {
-                "0".into()
-            } else {
-                int.into()
-            },
-            frac: frac.into(),
-            text: text.into(),
-        })
+        Ok(Decimal { negative, int: if int.is_empty() { "0".into() } else { int.into() }, frac: frac.into(), text: text.into() })
     }
 
     /// Checks the number fits `numeric(precision, scale)` and sets its canonical text.
     fn fit(mut self, precision: u32, scale: u32) -> Result<Decimal, String> {
         let frac = self.frac.trim_end_matches('0');
         if frac.len() > scale as usize {
-            return Err(format!(
-                "`{}` has more than {scale} digits after the point",
-                self.text
-            ));
+            return Err(format!("`{}` has more than {scale} digits after the point", self.text));
         }
         let int_digits = if self.int == "0" { 0 } else { self.int.len() };
         if int_digits > (precision - scale) as usize {
-            return Err(format!(
-                "`{}` does not fit numeric({precision}, {scale})",
-                self.text
-            ));
+            return Err(format!("`{}` does not fit numeric({precision}, {scale})", self.text));
         }
         let mut frac = frac.to_owned();
         while frac.len() < scale as usize {
@@ -1056,11 +807,7 @@ impl Decimal {
         self.frac = frac;
         let zero = self.int == "0" && self.frac.bytes().all(|b| b == b'0');
         let sign = if self.negative && !zero { "-" } else { "" };
-        self.text = if scale == 0 {
-            format!("{sign}{}", self.int)
-        } else {
-            format!("{sign}{}.{}", self.int, self.frac)
-        };
+        self.text = if scale == 0 { format!("{sign}{}", self.int) } else { format!("{sign}{}.{}", self.int, self.frac) };
         Ok(self)
     }
 
@@ -1078,88 +825,48 @@ impl Decimal {
 /// Checks a JSON literal against a field type and returns its wire form.
 fn literal_value(ty: &FieldType, v: &serde_json::Value) -> Result<serde_json::Value, String> {
     use serde_json::Value as J;
-    let expect = |what: &str| {
-        Err(format!(
-            "expected {what} for a {} field, found {}",
-            ty.name(),
-            json_kind(v)
-        ))
-    };
+    let expect = |what: &str| Err(format!("expected {what} for a {} field, found {}", ty.name(), json_kind(v)));
     match (ty, v) {
-        (
-            FieldType::String {
-                min_length,
-                max_length,
-                pattern,
-                format,
-                ..
-            },
-            J::String(s),
-        ) => {
+        (FieldType::String { min_length, max_length, pattern, format, .. }, J::String(s)) => {
             let len = u32::try_from(s.chars().count()).unwrap_or(u32::MAX);
             if len > *max_length || min_length.is_some_and(|m| len < m) {
                 return Err(format!("`{s}` does not fit the field's length limits"));
             }
-            if let Some(p) = pattern {
-                if regex::Regex::new(p).is_ok_and(|re| !re.is_match(s)) {
-                    return Err(format!("`{s}` does not match the field's pattern `{p}`"));
-                }
+            if let Some(p) = pattern
+                && regex::Regex::new(p).is_ok_and(|re| !re.is_match(s))
+            {
+                return Err(format!("`{s}` does not match the field's pattern `{p}`"));
             }
             if let Some(f) = format {
                 let ok = match f {
-                    model::StringFormat::Email => s
-                        .split_once('@')
-                        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.')),
+                    model::StringFormat::Email => s.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.')),
                     model::StringFormat::Uri => is_absolute_uri(s),
                     model::StringFormat::Uuid => is_uuid(s),
                 };
                 if !ok {
                     return Err(format!(
                         "`{s}` is not a valid {}",
-                        serde_json::to_value(f)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
+                        serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
                     ));
                 }
             }
             Ok(v.clone())
         }
-        (FieldType::Text { max_length }, J::String(s))
-            if s.chars().count() <= *max_length as usize =>
-        {
-            Ok(v.clone())
-        }
-        (FieldType::Text { .. }, J::String(_)) => {
-            Err("the text is longer than the field's max_length".into())
-        }
+        (FieldType::Text { max_length }, J::String(s)) if s.chars().count() <= *max_length as usize => Ok(v.clone()),
+        (FieldType::Text { .. }, J::String(_)) => Err("the text is longer than the field's max_length".into()),
         (FieldType::Integer { min, max }, J::Number(n)) => match n.as_i64() {
-            Some(i) if min.is_some_and(|m| i < m) || max.is_some_and(|m| i > m) => {
-                Err(format!("{i} is outside the field's bounds"))
-            }
+            Some(i) if min.is_some_and(|m| i < m) || max.is_some_and(|m| i > m) => Err(format!("{i} is outside the field's bounds")),
             Some(_) => Ok(v.clone()),
             None => expect("an integer"),
         },
-        (
-            FieldType::Decimal {
-                precision,
-                scale,
-                min,
-                max,
-            },
-            J::String(_) | J::Number(_),
-        ) => {
+        (FieldType::Decimal { precision, scale, min, max }, J::String(_) | J::Number(_)) => {
             let text = match v {
                 J::String(s) => s.clone(),
                 _ => v.to_string(),
             };
             let d = Decimal::parse(&text)?.fit(*precision, *scale)?;
-            let outside = |bound: &Option<String>, ord| {
-                bound
-                    .as_ref()
-                    .and_then(|b| Decimal::parse(b).ok())
-                    .is_some_and(|b| d.cmp_value(&b) == ord)
-            };
+            let outside =
+                |bound: &Option<String>, ord| bound.as_ref().and_then(|b| Decimal::parse(b).ok()).is_some_and(|b| d.cmp_value(&b) == ord);
             if outside(min, std::cmp::Ordering::Less) || outside(max, std::cmp::Ordering::Greater) {
                 return Err(format!("{} is outside the field's bounds", d.text));
             }
@@ -1170,13 +877,8 @@ fn literal_value(ty: &FieldType, v: &serde_json::Value) -> Result<serde_json::Va
             if values.contains(s) {
                 Ok(v.clone())
             } else {
-                let hint = did_you_mean(s, values.iter().map(String::as_str))
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default();
-                Err(format!(
-                    "`{s}` is not one of the values: {}{hint}",
-                    values.join(", ")
-                ))
+                let hint = did_you_mean(s, values.iter().map(String::as_str)).map(|h| format!(" ({h})")).unwrap_or_default();
+                Err(format!("`{s}` is not one of the values: {}{hint}", values.join(", ")))
             }
         }
         (FieldType::Uuid, J::String(s)) if is_uuid(s) => Ok(v.clone()),
@@ -1188,9 +890,7 @@ fn literal_value(ty: &FieldType, v: &serde_json::Value) -> Result<serde_json::Va
         (FieldType::Integer { .. }, _) => expect("an integer"),
         (FieldType::Decimal { .. }, _) => expect("a decimal such as `\"12.50\"`"),
         (FieldType::Boolean, _) => expect("`true` or `false`"),
-        (FieldType::String { .. } | FieldType::Text { .. } | FieldType::Enum { .. }, _) => {
-            expect("a string")
-        }
+        (FieldType::String { .. } | FieldType::Text { .. } | FieldType::Enum { .. }, _) => expect("a string"),
         (FieldType::Ref { .. }, _) => Err("a ref field takes no literal".into()),
     }
 }
@@ -1208,10 +908,7 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
 
 fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups
-            .iter()
-            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12]) && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn is_date(s: &str) -> bool {
@@ -1219,11 +916,7 @@ fn is_date(s: &str) -> bool {
     let [y, m, d] = parts.as_slice() else {
         return false;
     };
-    let num = |t: &str, len: usize| {
-        (t.len() == len && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse::<u32>().ok())
-            .flatten()
-    };
+    let num = |t: &str, len: usize| (t.len() == len && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u32>().ok()).flatten();
     let (Some(y), Some(m), Some(d)) = (num(y, 4), num(m, 2), num(d, 2)) else {
         return false;
     };
@@ -1257,10 +950,7 @@ fn is_timestamp(s: &str) -> bool {
     let hms: Vec<&str> = hms.split(':').collect();
     zone_ok
         && hms.len() == 3
-        && hms
-            .iter()
-            .zip([23, 59, 60])
-            .all(|(p, max)| p.len() == 2 && p.parse::<u32>().is_ok_and(|n| n <= max))
+        && hms.iter().zip([23, 59, 60]).all(|(p, max)| p.len() == 2 && p.parse::<u32>().is_ok_and(|n| n <= max))
         && !frac.is_empty()
         && frac.len() <= 9
         && frac.bytes().all(|b| b.is_ascii_digit())
@@ -1284,9 +974,7 @@ mod tests {
     #[test]
     fn dates_and_timestamps() {
         assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2024-13-01"));
-        assert!(
-            is_timestamp("2026-11-24T10:00:00.123Z") && is_timestamp("2026-11-24T10:00:00+02:00")
-        );
+        assert!(is_timestamp("2026-11-24T10:00:00.123Z") && is_timestamp("2026-11-24T10:00:00+02:00"));
         assert!(!is_timestamp("2026-11-24 10:00:00Z") && !is_timestamp("2026-11-24T25:00:00Z"));
     }
 }

@@ -8,21 +8,13 @@
 pub const SYSTEM_FIELDS: &[&str] = &["id", "created_at", "updated_at", "version", "flags"];
 
 /// Tables the service owns besides the resources' own.
-pub const SYSTEM_TABLES: &[&str] = &[
-    "audit_events",
-    "events",
-    "jobs",
-    "idempotency_keys",
-    "inbound_webhooks",
-    "schema_migrations",
-];
+pub const SYSTEM_TABLES: &[&str] = &["audit_events", "events", "jobs", "idempotency_keys", "inbound_webhooks", "schema_migrations"];
 
 const RUST: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
-    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
-    "priv", "typeof", "unsized", "virtual", "yield", "try",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof",
+    "unsized", "virtual", "yield", "try",
 ];
 const TYPESCRIPT: &[&str] = &[
     "break",
@@ -77,10 +69,9 @@ const TYPESCRIPT: &[&str] = &[
     "prototype",
 ];
 const PYTHON: &[&str] = &[
-    "false", "none", "true", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield", "match", "case",
+    "false", "none", "true", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except",
+    "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
+    "while", "with", "yield", "match", "case",
 ];
 const GO: &[&str] = &[
     "break",
@@ -286,17 +277,13 @@ const POSTGRES: &[&str] = &[
 ];
 
 /// Names the generated code uses for itself, which a field or resource would shadow.
-const GENERATED: &[&str] = &[
-    "input", "state", "request", "response", "config", "error", "result", "query", "row", "tx",
-];
+const GENERATED: &[&str] = &["input", "state", "request", "response", "config", "error", "result", "query", "row", "tx"];
 
 /// Checks a snake_case identifier; returns the reason it cannot be used.
 pub fn check_identifier(name: &str, what: &str) -> Result<(), String> {
     let valid_shape = name.len() <= 40
         && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !name.contains("__")
         && !name.ends_with('_');
     if !valid_shape {
@@ -314,19 +301,9 @@ pub fn check_identifier(name: &str, what: &str) -> Result<(), String> {
         ("PostgreSQL", POSTGRES),
         ("the generated code", GENERATED),
     ];
-    let clashes: Vec<&str> = languages
-        .iter()
-        .filter(|(_, words)| spellings.iter().any(|s| words.contains(&s.as_str())))
-        .map(|(lang, _)| *lang)
-        .collect();
-    if clashes.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} `{name}` is a reserved word in {}",
-            clashes.join(", ")
-        ))
-    }
+    let clashes: Vec<&str> =
+        languages.iter().filter(|(_, words)| spellings.iter().any(|s| words.contains(&s.as_str()))).map(|(lang, _)| *lang).collect();
+    if clashes.is_empty() { Ok(()) } else { Err(format!("{what} `{name}` is a reserved word in {}", clashes.join(", "))) }
 }
 
 /// `line_item` -> `lineItem`.
@@ -348,13 +325,7 @@ pub fn camel_case(name: &str) -> String {
 
 /// The English plural of a snake_case noun, applied to its last word.
 pub fn pluralize(name: &str) -> String {
-    let irregular = [
-        ("person", "people"),
-        ("child", "children"),
-        ("man", "men"),
-        ("woman", "women"),
-        ("datum", "data"),
-    ];
+    let irregular = [("person", "people"), ("child", "children"), ("man", "men"), ("woman", "women"), ("datum", "data")];
     let (head, last) = match name.rfind('_') {
         Some(i) => name.split_at(i + 1),
         None => ("", name),
@@ -365,10 +336,7 @@ pub fn pluralize(name: &str) -> String {
     let vowel_before = |s: &str| s.chars().rev().nth(1).is_some_and(|c| "aeiou".contains(c));
     let plural = if last.ends_with('y') && !vowel_before(last) {
         format!("{}ies", &last[..last.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh"]
-        .iter()
-        .any(|end| last.ends_with(end))
-    {
+    } else if ["s", "x", "z", "ch", "sh"].iter().any(|end| last.ends_with(end)) {
         format!("{last}es")
     } else {
         format!("{last}s")
@@ -403,27 +371,11 @@ mod tests {
         assert!(check_identifier("amount", "field").is_ok());
         let err = check_identifier("type", "field").unwrap_err();
         assert!(err.contains("Rust") && err.contains("Go"), "{err}");
-        assert!(
-            check_identifier("class", "field")
-                .unwrap_err()
-                .contains("Python")
-        );
-        assert!(
-            check_identifier("order", "field")
-                .unwrap_err()
-                .contains("PostgreSQL")
-        );
+        assert!(check_identifier("class", "field").unwrap_err().contains("Python"));
+        assert!(check_identifier("order", "field").unwrap_err().contains("PostgreSQL"));
         // camelCase spellings count too: `type_of` becomes `typeOf`, reserved in Rust as `typeof`.
-        assert!(
-            check_identifier("type_of", "field")
-                .unwrap_err()
-                .contains("Rust")
-        );
-        assert!(
-            check_identifier("Amount", "field")
-                .unwrap_err()
-                .contains("snake_case")
-        );
+        assert!(check_identifier("type_of", "field").unwrap_err().contains("Rust"));
+        assert!(check_identifier("Amount", "field").unwrap_err().contains("snake_case"));
         assert!(check_identifier("a__b", "field").is_err());
     }
 }

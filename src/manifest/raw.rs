@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::units::{Duration, Size};
-use crate::yaml::de::{Recover, Spanned};
+use crate::yaml::de::{Recover, Spanned, lenient};
 
 /// A skaffold manifest (format 1): one file that describes a whole backend service.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -20,17 +20,17 @@ pub struct Manifest {
     #[schemars(regex(pattern = r"^[a-z][a-z0-9-]{1,39}$"))]
     pub name: Spanned<String>,
     /// One line that says what the service does.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub description: Option<String>,
     /// The stack to render: `axum`, `fastify`, `fastapi`, `go` or `aspnet`. `--stack` overrides it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub stack: Option<Spanned<String>>,
     #[serde(default)]
     pub http: Option<Recover<Http>>,
     #[serde(default)]
     pub database: Option<Recover<Database>>,
     /// Whether the service uses Redis for caching and shared rate limits. Default `optional`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub cache: Option<Spanned<CacheMode>>,
     /// `none`, or `{ jwt: { issuer, audience } }`. Default `none`.
     #[serde(default)]
@@ -53,18 +53,18 @@ pub struct Manifest {
 #[serde(deny_unknown_fields)]
 pub struct Http {
     /// Default listen port (the `PORT` variable overrides it). Default 8080.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub port: Option<Spanned<u16>>,
     /// Whole-handler deadline. Default `30s`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub request_timeout: Option<Spanned<Duration>>,
     /// Largest accepted request body. Default `1MiB`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub body_limit: Option<Spanned<Size>>,
     /// Absolute URI that problem `type`s are built from; must end with `/`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub problem_base_uri: Option<Spanned<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub cors: Option<Cors>,
 }
 
@@ -73,7 +73,7 @@ pub struct Http {
 #[serde(deny_unknown_fields)]
 pub struct Cors {
     /// Allowed origins, such as `https://app.example.com`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub origins: Vec<Spanned<String>>,
 }
 
@@ -82,9 +82,9 @@ pub struct Cors {
 #[serde(deny_unknown_fields)]
 pub struct Database {
     /// `SET LOCAL statement_timeout` in every transaction. Default `3s`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub statement_timeout: Option<Spanned<Duration>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub pool: Option<Pool>,
 }
 
@@ -93,10 +93,10 @@ pub struct Database {
 #[serde(deny_unknown_fields)]
 pub struct Pool {
     /// Most connections. Default 10.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub max: Option<Spanned<u32>>,
     /// Waiting longer for a connection answers 503. Default `2s`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub acquire_timeout: Option<Spanned<Duration>>,
 }
 
@@ -141,10 +141,10 @@ pub struct RateLimit {
 #[serde(deny_unknown_fields)]
 pub struct Idempotency {
     /// Whether every POST must carry an `Idempotency-Key`. Default true.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub required: Option<bool>,
     /// How long keys are remembered. Default `24h`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub ttl: Option<Spanned<Duration>>,
 }
 
@@ -153,13 +153,13 @@ pub struct Idempotency {
 #[serde(deny_unknown_fields)]
 pub struct Jobs {
     /// Lease of one attempt. Default `5m`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub timeout: Option<Spanned<Duration>>,
     /// Attempts before a job is `dead`. Default 8.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub max_attempts: Option<Spanned<u32>>,
     /// Workers per process. Default 4.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub concurrency: Option<Spanned<u32>>,
 }
 
@@ -168,20 +168,20 @@ pub struct Jobs {
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     /// Plural name used for the table and routes. Default: the English plural of the resource name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub plural: Option<Spanned<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Operations that exist. Default: all five.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub operations: Option<Spanned<Vec<Spanned<Operation>>>>,
     /// The resource's fields by snake_case name (`id`, `created_at`, `updated_at`, `version` are added).
     pub fields: IndexMap<Spanned<String>, Recover<Field>>,
     /// Fields the list route can filter on by equality; each gets an index.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub filters: Vec<Spanned<String>>,
     /// Redis read-through cache for reads by id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub cache: Option<ResourceCache>,
     /// Domain rules checked on every create and update, inside the write transaction.
     #[serde(default)]
@@ -211,58 +211,58 @@ pub struct ResourceCache {
 pub struct Field {
     #[serde(rename = "type")]
     pub ty: Spanned<FieldType>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub description: Option<String>,
     /// May be absent or null. Default false.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub optional: Option<Spanned<bool>>,
     /// Value used when a create omits the field.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub default: Option<Spanned<serde_json::Value>>,
     /// A unique index; a duplicate answers 409.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub unique: Option<Spanned<bool>>,
     /// Settable on create only.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub immutable: Option<Spanned<bool>>,
     /// Never settable by clients; set by the service and webhooks.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub read_only: Option<Spanned<bool>>,
     /// `string`, `text`: most characters (default 255 for string, 10000 for text).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub max_length: Option<Spanned<u32>>,
     /// `string`: fewest characters.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub min_length: Option<Spanned<u32>>,
     /// `string`: a regular expression in the portable subset (no look-around, backreferences, `\d`, inline flags).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub pattern: Option<Spanned<String>>,
     /// `string`: a well-known format.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub format: Option<Spanned<StringFormat>>,
     /// `string`: normalisations applied before validation, in order.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub transform: Option<Spanned<Vec<Spanned<Transform>>>>,
     /// `integer`, `decimal`: smallest value.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub min: Option<Spanned<NumberLit>>,
     /// `integer`, `decimal`: largest value.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub max: Option<Spanned<NumberLit>>,
     /// `decimal`: total digits (default 18).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub precision: Option<Spanned<u32>>,
     /// `decimal`: digits after the point (default 2).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub scale: Option<Spanned<u32>>,
     /// `enum`: the allowed values.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub values: Option<Spanned<Vec<Spanned<String>>>>,
     /// `ref`: the referenced resource.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub resource: Option<Spanned<String>>,
     /// `json`: largest serialized size.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub max_bytes: Option<Spanned<Size>>,
 }
 
@@ -346,7 +346,7 @@ pub struct Rule {
     /// `reject` answers 422 `rule-rejected`; `flag` stores the row with the rule's name in `flags`.
     pub action: Spanned<RuleAction>,
     /// Shown as the problem's `detail` when the rule rejects.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub message: Option<String>,
 }
 

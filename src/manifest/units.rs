@@ -34,9 +34,7 @@ impl Duration {
             "d" => 86_400_000,
             _ => return None,
         };
-        n.checked_mul(factor)
-            .filter(|ms| *ms > 0)
-            .map(Self::from_millis)
+        n.checked_mul(factor).filter(|ms| *ms > 0).map(Self::from_millis)
     }
 }
 
@@ -54,9 +52,7 @@ impl<'de> Deserialize<'de> for Duration {
                 })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Duration, E> {
-                Err(E::custom(format!(
-                    "`{v}` has no unit: write `{v}s`, `{v}ms`, ..."
-                )))
+                Err(E::custom(format!("`{v}` has no unit: write `{v}s`, `{v}ms`, ...")))
             }
         }
         deserializer.deserialize_str(V)
@@ -85,9 +81,7 @@ pub struct Size {
 
 impl Size {
     pub fn parse(text: &str) -> Option<Self> {
-        let split = text
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len());
+        let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
         let (digits, unit) = text.split_at(split);
         let n: u64 = digits.parse().ok()?;
         let factor: u64 = match unit {
@@ -97,9 +91,7 @@ impl Size {
             "GiB" => 1 << 30,
             _ => return None,
         };
-        n.checked_mul(factor)
-            .filter(|b| *b > 0)
-            .map(|bytes| Self { bytes })
+        n.checked_mul(factor).filter(|b| *b > 0).map(|bytes| Self { bytes })
     }
 }
 
@@ -112,7 +104,8 @@ impl<'de> Deserialize<'de> for Size {
                 f.write_str("a size such as `8192`, `512KiB` or `1MiB`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Size, E> {
-                Size::parse(v).ok_or_else(|| E::custom(format!("`{v}` is not a size: write bytes, or a number with KiB, MiB or GiB, such as `1MiB`")))
+                Size::parse(v)
+                    .ok_or_else(|| E::custom(format!("`{v}` is not a size: write bytes, or a number with KiB, MiB or GiB, such as `1MiB`")))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Size, E> {
                 u64::try_from(v)

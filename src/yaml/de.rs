@@ -34,12 +34,7 @@ pub struct DeError {
 
 impl DeError {
     fn new(message: String, hint: Option<String>) -> Self {
-        Self {
-            span: None,
-            message,
-            hint,
-            recorded: false,
-        }
+        Self { span: None, message, hint, recorded: false }
     }
 
     fn at(mut self, span: Span) -> Self {
@@ -70,30 +65,15 @@ impl de::Error for DeError {
     }
 
     fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
-        Self::new(
-            format!(
-                "expected {}, found {}",
-                describe_expected(exp),
-                describe_unexpected(unexp)
-            ),
-            None,
-        )
+        Self::new(format!("expected {}, found {}", describe_expected(exp), describe_unexpected(unexp)), None)
     }
 
     fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
-        Self::new(
-            format!(
-                "invalid value {}: expected {}",
-                describe_unexpected(unexp),
-                describe_expected(exp)
-            ),
-            None,
-        )
+        Self::new(format!("invalid value {}: expected {}", describe_unexpected(unexp), describe_expected(exp)), None)
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
-        let hint = did_you_mean(variant, expected.iter().copied())
-            .unwrap_or_else(|| format!("expected one of: {}", expected.join(", ")));
+        let hint = did_you_mean(variant, expected.iter().copied()).unwrap_or_else(|| format!("expected one of: {}", expected.join(", ")));
         Self::new(format!("unknown value `{variant}`"), Some(hint))
     }
 
@@ -107,8 +87,7 @@ impl de::Error for DeError {
 }
 
 fn unknown_key(field: &str, expected: &[&str]) -> DeError {
-    let hint = did_you_mean(field, expected.iter().copied())
-        .unwrap_or_else(|| format!("expected one of: {}", expected.join(", ")));
+    let hint = did_you_mean(field, expected.iter().copied()).unwrap_or_else(|| format!("expected one of: {}", expected.join(", ")));
     DeError::new(format!("unknown key `{field}`"), Some(hint))
 }
 
@@ -162,18 +141,11 @@ struct NodeDe<'a, 's> {
 
 impl<'a, 's> NodeDe<'a, 's> {
     fn at(&self, node: &'a Node) -> Self {
-        Self {
-            node,
-            sink: self.sink,
-        }
+        Self { node, sink: self.sink }
     }
 
     fn wrong_type(&self, expected: &str) -> DeError {
-        DeError::new(
-            format!("expected {expected}, found {}", self.node.kind_name()),
-            None,
-        )
-        .at(self.node.span)
+        DeError::new(format!("expected {expected}, found {}", self.node.kind_name()), None).at(self.node.span)
     }
 
     fn scalar(&self) -> Option<Resolved<'a>> {
@@ -210,25 +182,15 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
                 Some(Resolved::Str(s)) => visitor.visit_borrowed_str(s),
                 None => Err(self.wrong_type("a scalar")),
             },
-            NodeKind::Seq(items) => visitor.visit_seq(SeqAccess {
-                items: items.iter(),
-                de: self,
-            }),
-            NodeKind::Map(entries) => visitor.visit_map(MapAccess {
-                entries: entries.iter(),
-                value: None,
-                de: self,
-                known: None,
-            }),
+            NodeKind::Seq(items) => visitor.visit_seq(SeqAccess { items: items.iter(), de: self }),
+            NodeKind::Map(entries) => visitor.visit_map(MapAccess { entries: entries.iter(), value: None, de: self, known: None }),
         }
         .map_err(|e| e.at(span))
     }
 
     fn deserialize_bool<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
         match self.scalar() {
-            Some(Resolved::Bool(b)) => visitor
-                .visit_bool(b)
-                .map_err(|e: DeError| e.at(self.node.span)),
+            Some(Resolved::Bool(b)) => visitor.visit_bool(b).map_err(|e: DeError| e.at(self.node.span)),
             _ => Err(self.wrong_type("`true` or `false`")),
         }
     }
@@ -257,9 +219,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
         match (&self.node.kind, self.scalar()) {
             (_, Some(Resolved::Null)) => Err(self.wrong_type("a string")),
-            (NodeKind::Scalar { value, .. }, _) => visitor
-                .visit_borrowed_str(value)
-                .map_err(|e: DeError| e.at(self.node.span)),
+            (NodeKind::Scalar { value, .. }, _) => visitor.visit_borrowed_str(value).map_err(|e: DeError| e.at(self.node.span)),
             _ => Err(self.wrong_type("a string")),
         }
     }
@@ -290,64 +250,33 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
         }
     }
 
-    fn deserialize_unit_struct<V: Visitor<'a>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_unit_struct<V: Visitor<'a>>(self, _name: &'static str, visitor: V) -> Result<V::Value, DeError> {
         self.deserialize_unit(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'a>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        if name == RECOVER {
-            visitor.visit_newtype_struct(RecoveringDe(self))
-        } else {
-            visitor.visit_newtype_struct(self)
-        }
+    fn deserialize_newtype_struct<V: Visitor<'a>>(self, name: &'static str, visitor: V) -> Result<V::Value, DeError> {
+        if name == RECOVER { visitor.visit_newtype_struct(RecoveringDe(self)) } else { visitor.visit_newtype_struct(self) }
     }
 
     fn deserialize_seq<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.kind {
-            NodeKind::Seq(items) => visitor
-                .visit_seq(SeqAccess {
-                    items: items.iter(),
-                    de: self,
-                })
-                .map_err(|e| e.at(self.node.span)),
+            NodeKind::Seq(items) => visitor.visit_seq(SeqAccess { items: items.iter(), de: self }).map_err(|e| e.at(self.node.span)),
             _ => Err(self.wrong_type("a list")),
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'a>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_tuple<V: Visitor<'a>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
         self.deserialize_seq(visitor)
     }
 
-    fn deserialize_tuple_struct<V: Visitor<'a>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_tuple_struct<V: Visitor<'a>>(self, _name: &'static str, _len: usize, visitor: V) -> Result<V::Value, DeError> {
         self.deserialize_seq(visitor)
     }
 
     fn deserialize_map<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.node.kind {
             NodeKind::Map(entries) => visitor
-                .visit_map(MapAccess {
-                    entries: entries.iter(),
-                    value: None,
-                    de: self,
-                    known: None,
-                })
+                .visit_map(MapAccess { entries: entries.iter(), value: None, de: self, known: None })
                 .map_err(|e| e.at(self.node.span)),
             _ => Err(self.wrong_type("a mapping")),
         }
@@ -364,12 +293,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
         }
         match &self.node.kind {
             NodeKind::Map(entries) => visitor
-                .visit_map(MapAccess {
-                    entries: entries.iter(),
-                    value: None,
-                    de: self,
-                    known: Some(fields),
-                })
+                .visit_map(MapAccess { entries: entries.iter(), value: None, de: self, known: Some(fields) })
                 .map_err(|e| e.at(self.node.span)),
             _ => Err(self.wrong_type("a mapping")),
         }
@@ -382,22 +306,13 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         match &self.node.kind {
-            NodeKind::Scalar { value, .. } if self.scalar() != Some(Resolved::Null) => visitor
-                .visit_enum(EnumAccess {
-                    tag: value,
-                    tag_span: self.node.span,
-                    value: None,
-                    de: self,
-                }),
+            NodeKind::Scalar { value, .. } if self.scalar() != Some(Resolved::Null) => {
+                visitor.visit_enum(EnumAccess { tag: value, tag_span: self.node.span, value: None, de: self })
+            }
             NodeKind::Map(entries) if entries.len() == 1 => {
                 let (key, value) = &entries[0];
                 let tag = key.as_str().unwrap_or_default();
-                visitor.visit_enum(EnumAccess {
-                    tag,
-                    tag_span: key.span,
-                    value: Some(value),
-                    de: self,
-                })
+                visitor.visit_enum(EnumAccess { tag, tag_span: key.span, value: Some(value), de: self })
             }
             _ => Err(self.wrong_type(&format!("one of: {}", variants.join(", ")))),
         }
@@ -421,15 +336,9 @@ struct SeqAccess<'a, 's, I: Iterator<Item = &'a Node>> {
 impl<'a, 's, I: Iterator<Item = &'a Node>> de::SeqAccess<'a> for SeqAccess<'a, 's, I> {
     type Error = DeError;
 
-    fn next_element_seed<T: DeserializeSeed<'a>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, DeError> {
+    fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
         match self.items.next() {
-            Some(node) => seed
-                .deserialize(self.de.at(node))
-                .map(Some)
-                .map_err(|e| e.at(node.span)),
+            Some(node) => seed.deserialize(self.de.at(node)).map(Some).map_err(|e| e.at(node.span)),
             None => Ok(None),
         }
     }
@@ -446,37 +355,24 @@ struct MapAccess<'a, 's, I: Iterator<Item = &'a (Node, Node)>> {
 impl<'a, 's, I: Iterator<Item = &'a (Node, Node)>> de::MapAccess<'a> for MapAccess<'a, 's, I> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'a>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         for (key, value) in self.entries.by_ref() {
             if let Some(known) = self.known {
                 let name = key.as_str().unwrap_or_default();
                 if !known.contains(&name) {
-                    self.de
-                        .sink
-                        .borrow_mut()
-                        .push(unknown_key(name, known).at(key.span));
+                    self.de.sink.borrow_mut().push(unknown_key(name, known).at(key.span));
                     continue;
                 }
             }
             self.value = Some(value);
-            return seed
-                .deserialize(self.de.at(key))
-                .map(Some)
-                .map_err(|e| e.at(key.span));
+            return seed.deserialize(self.de.at(key)).map(Some).map_err(|e| e.at(key.span));
         }
         Ok(None)
     }
 
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let node = self
-            .value
-            .take()
-            .ok_or_else(|| DeError::new("value requested before its key".to_owned(), None))?;
-        seed.deserialize(self.de.at(node))
-            .map_err(|e| e.at(node.span))
+        let node = self.value.take().ok_or_else(|| DeError::new("value requested before its key".to_owned(), None))?;
+        seed.deserialize(self.de.at(node)).map_err(|e| e.at(node.span))
     }
 }
 
@@ -491,19 +387,10 @@ impl<'a, 's> de::EnumAccess<'a> for EnumAccess<'a, 's> {
     type Error = DeError;
     type Variant = VariantAccess<'a, 's>;
 
-    fn variant_seed<V: DeserializeSeed<'a>>(
-        self,
-        seed: V,
-    ) -> Result<(V::Value, Self::Variant), DeError> {
+    fn variant_seed<V: DeserializeSeed<'a>>(self, seed: V) -> Result<(V::Value, Self::Variant), DeError> {
         let tag: BorrowedStrDeserializer<'a, DeError> = BorrowedStrDeserializer::new(self.tag);
         let variant = seed.deserialize(tag).map_err(|e| e.at(self.tag_span))?;
-        Ok((
-            variant,
-            VariantAccess {
-                value: self.value,
-                de: self.de,
-            },
-        ))
+        Ok((variant, VariantAccess { value: self.value, de: self.de }))
     }
 }
 
@@ -519,40 +406,28 @@ impl<'a> de::VariantAccess<'a> for VariantAccess<'a, '_> {
         match self.value {
             None => Ok(()),
             Some(node) if node.resolve() == Some(Resolved::Null) => Ok(()),
-            Some(node) => {
-                Err(DeError::new("this value takes no options".to_owned(), None).at(node.span))
-            }
+            Some(node) => Err(DeError::new("this value takes no options".to_owned(), None).at(node.span)),
         }
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'a>>(self, seed: T) -> Result<T::Value, DeError> {
         match self.value {
             Some(node) => seed.deserialize(self.de.at(node)),
-            None => {
-                Err(DeError::new("this value needs options".to_owned(), None).at(self.de.node.span))
-            }
+            None => Err(DeError::new("this value needs options".to_owned(), None).at(self.de.node.span)),
         }
     }
 
     fn tuple_variant<V: Visitor<'a>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
         match self.value {
             Some(node) => self.de.at(node).deserialize_seq(visitor),
-            None => {
-                Err(DeError::new("this value needs a list".to_owned(), None).at(self.de.node.span))
-            }
+            None => Err(DeError::new("this value needs a list".to_owned(), None).at(self.de.node.span)),
         }
     }
 
-    fn struct_variant<V: Visitor<'a>>(
-        self,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
+    fn struct_variant<V: Visitor<'a>>(self, fields: &'static [&'static str], visitor: V) -> Result<V::Value, DeError> {
         match self.value {
             Some(node) => self.de.at(node).deserialize_struct("", fields, visitor),
-            None => {
-                Err(DeError::new("this value needs options".to_owned(), None).at(self.de.node.span))
-            }
+            None => Err(DeError::new("this value needs options".to_owned(), None).at(self.de.node.span)),
         }
     }
 }
@@ -566,34 +441,21 @@ struct SpannedAccess<'a, 's> {
 impl<'a> de::MapAccess<'a> for SpannedAccess<'a, '_> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'a>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         let key = match self.state {
             0 => "span",
             1 => "value",
             _ => return Ok(None),
         };
-        seed.deserialize(BorrowedStrDeserializer::<DeError>::new(key))
-            .map(Some)
+        seed.deserialize(BorrowedStrDeserializer::<DeError>::new(key)).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         self.state += 1;
         if self.state == 1 {
             let s = self.de.node.span;
-            let parts = [
-                s.start.line,
-                s.start.col,
-                s.start.offset,
-                s.end.line,
-                s.end.col,
-                s.end.offset,
-            ];
-            seed.deserialize(SeqDeserializer::<_, DeError>::new(
-                parts.into_iter().map(|n| n.into_deserializer()),
-            ))
+            let parts = [s.start.line, s.start.col, s.start.offset, s.end.line, s.end.col, s.end.offset];
+            seed.deserialize(SeqDeserializer::<_, DeError>::new(parts.into_iter().map(|n| n.into_deserializer())))
         } else {
             seed.deserialize(self.de)
         }
@@ -610,10 +472,7 @@ impl RecoveringDe<'_, '_> {
             if !e.recorded {
                 self.0.sink.borrow_mut().push(e);
             }
-            DeError {
-                recorded: true,
-                ..DeError::new(String::new(), None)
-            }
+            DeError { recorded: true, ..DeError::new(String::new(), None) }
         })
     }
 }
@@ -703,17 +562,17 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
                 let _: Option<&str> = map.next_key()?;
                 let value = map.next_value()?;
                 let at = |line, col, offset| crate::diagnostic::Pos { line, col, offset };
-                Ok(Spanned {
-                    span: Span {
-                        start: at(sl, sc, so),
-                        end: at(el, ec, eo),
-                    },
-                    value,
-                })
+                Ok(Spanned { span: Span { start: at(sl, sc, so), end: at(el, ec, eo) }, value })
             }
         }
         deserializer.deserialize_struct(SPANNED, &["span", "value"], SpannedVisitor(PhantomData))
     }
+}
+
+/// For `#[serde(default, deserialize_with = "lenient")]` on optional keys: a value that fails to
+/// deserialize is recorded and replaced by the default, so the rest of its struct is still read.
+pub fn lenient<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(deserializer: D) -> Result<T, D::Error> {
+    Ok(Recover::<T>::deserialize(deserializer)?.0.unwrap_or_default())
 }
 
 /// A value whose failure to deserialize is recorded and does not stop its siblings.
@@ -740,10 +599,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Recover<T> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a value")
             }
-            fn visit_newtype_struct<D: Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> Result<Self::Value, D::Error> {
+            fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
                 // The recovering deserializer has already recorded whatever went wrong.
                 Ok(Recover(T::deserialize(deserializer).ok()))
             }
@@ -781,15 +637,7 @@ mod tests {
         let node = parse(src, Limits::default()).unwrap();
         let (doc, errors) = from_node::<Doc>(&node);
         let doc = doc.expect("top level builds");
-        let messages: Vec<_> = errors
-            .iter()
-            .map(|e| {
-                (
-                    e.message.as_str(),
-                    e.span.map(|s| (s.start.line, s.start.col)),
-                )
-            })
-            .collect();
+        let messages: Vec<_> = errors.iter().map(|e| (e.message.as_str(), e.span.map(|s| (s.start.line, s.start.col)))).collect();
         assert_eq!(
             messages,
             vec![
@@ -800,10 +648,7 @@ mod tests {
         );
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `max`?"));
         assert_eq!(doc.fields[0].0.as_ref().unwrap().max, None);
-        assert!(
-            doc.fields[1].0.is_none(),
-            "the broken field is recovered as None"
-        );
+        assert!(doc.fields[1].0.is_none(), "the broken field is recovered as None");
         assert_eq!(doc.fields[2].0.as_ref().unwrap().ty.value, "text");
         assert_eq!((doc.name.span.start.col, doc.name.span.end.col), (7, 8));
     }

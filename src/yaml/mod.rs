@@ -8,7 +8,6 @@
 
 pub mod de;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -26,11 +25,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_bytes: 1024 * 1024,
-            max_depth: 64,
-            max_nodes: 200_000,
-        }
+        Self { max_bytes: 1024 * 1024, max_depth: 64, max_nodes: 200_000 }
     }
 }
 
@@ -101,10 +96,7 @@ impl Node {
     /// Looks up a key in a mapping node.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| k.as_str() == Some(key))
-                .map(|(_, v)| v),
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -120,10 +112,10 @@ fn resolve_plain(value: &str) -> Resolved<'_> {
     if let Some(i) = parse_int(value) {
         return Resolved::Int(i);
     }
-    if is_float(value) {
-        if let Ok(f) = value.parse::<f64>() {
-            return Resolved::Float(f);
-        }
+    if is_float(value)
+        && let Ok(f) = value.parse::<f64>()
+    {
+        return Resolved::Float(f);
     }
     Resolved::Str(value)
 }
@@ -167,64 +159,28 @@ fn is_float(value: &str) -> bool {
 /// Parses one YAML document into a [`Node`] tree.
 pub fn parse(src: &str, limits: Limits) -> Result<Node, Diagnostic> {
     if src.len() > limits.max_bytes {
-        return Err(Diagnostic::error(format!(
-            "the manifest is {} bytes; the limit is {} bytes",
-            src.len(),
-            limits.max_bytes
-        )));
+        return Err(Diagnostic::error(format!("the manifest is {} bytes; the limit is {} bytes", src.len(), limits.max_bytes)));
     }
-    let mut builder = TreeBuilder {
-        src,
-        limits,
-        nodes: 0,
-        anchors: HashMap::new(),
-        stack: Vec::new(),
-        root: None,
-    };
+    let mut builder = TreeBuilder { src, limits, nodes: 0, anchors: HashMap::new(), stack: Vec::new(), root: None };
     for item in Parser::new_from_str(src) {
         let (event, span) = item.map_err(|e| {
             let mark = e.marker();
-            let pos = Pos {
-                line: mark.line(),
-                col: mark.col() + 1,
-                offset: mark.index(),
-            };
-            Diagnostic::error(format!("invalid YAML: {}", e.info())).with_span(Span {
-                start: pos,
-                end: pos,
-            })
+            let pos = Pos { line: mark.line(), col: mark.col() + 1, offset: mark.index() };
+            Diagnostic::error(format!("invalid YAML: {}", e.info())).with_span(Span { start: pos, end: pos })
         })?;
-        let span = Span {
-            start: pos_of(span.start),
-            end: pos_of(span.end),
-        };
+        let span = Span { start: pos_of(span.start), end: pos_of(span.end) };
         builder.event(event, span)?;
     }
-    builder.root.ok_or_else(|| {
-        Diagnostic::error("the manifest is empty").with_hint("start from `skaffold init`")
-    })
+    builder.root.ok_or_else(|| Diagnostic::error("the manifest is empty").with_hint("start from `skaffold init`"))
 }
 
 fn pos_of(m: saphyr_parser::Marker) -> Pos {
-    Pos {
-        line: m.line(),
-        col: m.col() + 1,
-        offset: m.index(),
-    }
+    Pos { line: m.line(), col: m.col() + 1, offset: m.index() }
 }
 
 enum Open {
-    Seq {
-        items: Vec<Node>,
-        start: Span,
-        anchor: usize,
-    },
-    Map {
-        entries: Vec<(Node, Node)>,
-        key: Option<Node>,
-        start: Span,
-        anchor: usize,
-    },
+    Seq { items: Vec<Node>, start: Span, anchor: usize },
+    Map { entries: Vec<(Node, Node)>, key: Option<Node>, start: Span, anchor: usize },
 }
 
 struct TreeBuilder<'s> {
@@ -242,89 +198,36 @@ impl TreeBuilder<'_> {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
             Event::DocumentStart(_) => {
                 if self.root.is_some() {
-                    return Err(
-                        Diagnostic::error("a manifest holds exactly one YAML document")
-                            .with_span(span)
-                            .with_hint("remove the `---` separator and everything after it"),
-                    );
+                    return Err(Diagnostic::error("a manifest holds exactly one YAML document")
+                        .with_span(span)
+                        .with_hint("remove the `---` separator and everything after it"));
                 }
                 Ok(())
             }
             Event::Scalar(value, style, anchor, tag) => {
-                reject_tag(
-                    tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix)),
-                    span,
-                )?;
-                let kind = if style == ScalarStyle::Plain {
-                    ScalarKind::Plain
-                } else {
-                    ScalarKind::Quoted
-                };
+                reject_tag(tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix)), span)?;
+                let kind = if style == ScalarStyle::Plain { ScalarKind::Plain } else { ScalarKind::Quoted };
                 let span = self.scalar_span(span, &value);
-                let node = Node {
-                    kind: NodeKind::Scalar {
-                        value: value.into_owned(),
-                        kind,
-                    },
-                    span,
-                };
+                let node = Node { kind: NodeKind::Scalar { value: value.into_owned(), kind }, span };
                 self.finish(node, anchor)
             }
             Event::SequenceStart(anchor, tag) => {
-                reject_tag(
-                    tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix)),
-                    span,
-                )?;
-                self.open(
-                    Open::Seq {
-                        items: Vec::new(),
-                        start: span,
-                        anchor,
-                    },
-                    span,
-                )
+                reject_tag(tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix)), span)?;
+                self.open(Open::Seq { items: Vec::new(), start: span, anchor }, span)
             }
             Event::MappingStart(anchor, tag) => {
-                reject_tag(
-                    tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix)),
-                    span,
-                )?;
-                self.open(
-                    Open::Map {
-                        entries: Vec::new(),
-                        key: None,
-                        start: span,
-                        anchor,
-                    },
-                    span,
-                )
+                reject_tag(tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix)), span)?;
+                self.open(Open::Map { entries: Vec::new(), key: None, start: span, anchor }, span)
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(open) = self.stack.pop() else {
-                    return Err(
-                        Diagnostic::error("invalid YAML: unbalanced collection").with_span(span)
-                    );
+                    return Err(Diagnostic::error("invalid YAML: unbalanced collection").with_span(span));
                 };
                 let (kind, start, anchor) = match open {
-                    Open::Seq {
-                        items,
-                        start,
-                        anchor,
-                    } => (NodeKind::Seq(items), start, anchor),
-                    Open::Map {
-                        entries,
-                        start,
-                        anchor,
-                        ..
-                    } => (NodeKind::Map(entries), start, anchor),
+                    Open::Seq { items, start, anchor } => (NodeKind::Seq(items), start, anchor),
+                    Open::Map { entries, start, anchor, .. } => (NodeKind::Map(entries), start, anchor),
                 };
-                let node = Node {
-                    kind,
-                    span: Span {
-                        start: start.start,
-                        end: span.end.max_by_offset(start.end),
-                    },
-                };
+                let node = Node { kind, span: Span { start: start.start, end: span.end.max_by_offset(start.end) } };
                 self.finish(node, anchor)
             }
             Event::Alias(id) => {
@@ -340,13 +243,8 @@ impl TreeBuilder<'_> {
 
     /// The parser's span of a plain scalar can run past its text; clip it so the caret sits under
     /// exactly what was written.
-    fn scalar_span(&self, span: Span, value: &Cow<'_, str>) -> Span {
-        let written: String = self
-            .src
-            .chars()
-            .skip(span.start.offset)
-            .take(span.end.offset - span.start.offset)
-            .collect();
+    fn scalar_span(&self, span: Span, value: &str) -> Span {
+        let written: String = self.src.chars().skip(span.start.offset).take(span.end.offset - span.start.offset).collect();
         let trimmed = written.trim_end();
         if trimmed.is_empty() && !value.is_empty() {
             return span;
@@ -355,33 +253,18 @@ impl TreeBuilder<'_> {
         if written.contains('\n') && !trimmed.contains('\n') {
             return Span {
                 start: span.start,
-                end: Pos {
-                    line: span.start.line,
-                    col: span.start.col + len,
-                    offset: span.start.offset + len,
-                },
+                end: Pos { line: span.start.line, col: span.start.col + len, offset: span.start.offset + len },
             };
         }
         if trimmed.contains('\n') {
             return span;
         }
-        Span {
-            start: span.start,
-            end: Pos {
-                line: span.start.line,
-                col: span.start.col + len,
-                offset: span.start.offset + len,
-            },
-        }
+        Span { start: span.start, end: Pos { line: span.start.line, col: span.start.col + len, offset: span.start.offset + len } }
     }
 
     fn open(&mut self, open: Open, span: Span) -> Result<(), Diagnostic> {
         if self.stack.len() >= self.limits.max_depth {
-            return Err(Diagnostic::error(format!(
-                "the manifest nests deeper than {} levels",
-                self.limits.max_depth
-            ))
-            .with_span(span));
+            return Err(Diagnostic::error(format!("the manifest nests deeper than {} levels", self.limits.max_depth)).with_span(span));
         }
         self.stack.push(open);
         Ok(())
@@ -390,22 +273,15 @@ impl TreeBuilder<'_> {
     fn count(&mut self, n: usize, span: Span) -> Result<(), Diagnostic> {
         self.nodes += n;
         if self.nodes > self.limits.max_nodes {
-            return Err(Diagnostic::error(format!(
-                "the manifest expands to more than {} YAML nodes",
-                self.limits.max_nodes
-            ))
-            .with_span(span)
-            .with_hint("aliases that repeat large anchors multiply the document's size"));
+            return Err(Diagnostic::error(format!("the manifest expands to more than {} YAML nodes", self.limits.max_nodes))
+                .with_span(span)
+                .with_hint("aliases that repeat large anchors multiply the document's size"));
         }
         Ok(())
     }
 
     fn finish(&mut self, node: Node, anchor: usize) -> Result<(), Diagnostic> {
-        if !matches!(node.kind, NodeKind::Seq(_) | NodeKind::Map(_)) || anchor != 0 {
-            self.count(1, node.span)?;
-        } else {
-            self.count(1, node.span)?;
-        }
+        self.count(1, node.span)?;
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
         }
@@ -421,18 +297,13 @@ impl TreeBuilder<'_> {
             Some(Open::Map { entries, key, .. }) => match key.take() {
                 None => {
                     let NodeKind::Scalar { value, .. } = &node.kind else {
-                        return Err(Diagnostic::error("mapping keys must be plain strings")
-                            .with_span(node.span));
+                        return Err(Diagnostic::error("mapping keys must be plain strings").with_span(node.span));
                     };
-                    if let Some((first, _)) =
-                        entries.iter().find(|(k, _)| k.as_str() == Some(value))
-                    {
-                        return Err(Diagnostic::error(format!("duplicate key `{value}`"))
-                            .with_span(node.span)
-                            .with_hint(format!(
-                                "`{value}` is already defined at line {}, column {}",
-                                first.span.start.line, first.span.start.col
-                            )));
+                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.as_str() == Some(value)) {
+                        return Err(Diagnostic::error(format!("duplicate key `{value}`")).with_span(node.span).with_hint(format!(
+                            "`{value}` is already defined at line {}, column {}",
+                            first.span.start.line, first.span.start.col
+                        )));
                     }
                     *key = Some(node);
                     Ok(())
@@ -448,22 +319,16 @@ impl TreeBuilder<'_> {
 
 impl Pos {
     fn max_by_offset(self, other: Pos) -> Pos {
-        if self.offset >= other.offset {
-            self
-        } else {
-            other
-        }
+        if self.offset >= other.offset { self } else { other }
     }
 }
 
 fn reject_tag(tag: Option<String>, span: Span) -> Result<(), Diagnostic> {
     match tag {
         None => Ok(()),
-        Some(tag) => Err(Diagnostic::error(format!(
-            "YAML tags such as `{tag}` are not supported in a manifest"
-        ))
-        .with_span(span)
-        .with_hint("write the value without a tag; quote it if it must be a string")),
+        Some(tag) => Err(Diagnostic::error(format!("YAML tags such as `{tag}` are not supported in a manifest"))
+            .with_span(span)
+            .with_hint("write the value without a tag; quote it if it must be a string")),
     }
 }
 
@@ -471,10 +336,7 @@ fn count_nodes(node: &Node) -> usize {
     1 + match &node.kind {
         NodeKind::Scalar { .. } => 0,
         NodeKind::Seq(items) => items.iter().map(count_nodes).sum(),
-        NodeKind::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| count_nodes(k) + count_nodes(v))
-            .sum(),
+        NodeKind::Map(entries) => entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum(),
     }
 }
 
@@ -489,32 +351,14 @@ mod tests {
     #[test]
     fn resolves_plain_scalars_by_the_core_schema() {
         let node = tree("a: 12\nb: '12'\nc: true\nd: ~\ne: 1.5\nf: 0x1F\ng: yes\n");
-        assert_eq!(
-            node.get("a").and_then(Node::resolve),
-            Some(Resolved::Int(12))
-        );
-        assert_eq!(
-            node.get("b").and_then(Node::resolve),
-            Some(Resolved::Str("12"))
-        );
-        assert_eq!(
-            node.get("c").and_then(Node::resolve),
-            Some(Resolved::Bool(true))
-        );
+        assert_eq!(node.get("a").and_then(Node::resolve), Some(Resolved::Int(12)));
+        assert_eq!(node.get("b").and_then(Node::resolve), Some(Resolved::Str("12")));
+        assert_eq!(node.get("c").and_then(Node::resolve), Some(Resolved::Bool(true)));
         assert_eq!(node.get("d").and_then(Node::resolve), Some(Resolved::Null));
-        assert_eq!(
-            node.get("e").and_then(Node::resolve),
-            Some(Resolved::Float(1.5))
-        );
-        assert_eq!(
-            node.get("f").and_then(Node::resolve),
-            Some(Resolved::Int(31))
-        );
+        assert_eq!(node.get("e").and_then(Node::resolve), Some(Resolved::Float(1.5)));
+        assert_eq!(node.get("f").and_then(Node::resolve), Some(Resolved::Int(31)));
         // YAML 1.2 has no `yes` boolean.
-        assert_eq!(
-            node.get("g").and_then(Node::resolve),
-            Some(Resolved::Str("yes"))
-        );
+        assert_eq!(node.get("g").and_then(Node::resolve), Some(Resolved::Str("yes")));
     }
 
     #[test]
@@ -536,42 +380,20 @@ mod tests {
     #[test]
     fn bounds_depth_and_alias_expansion() {
         let deep = "a: ".to_owned() + &"[".repeat(100) + &"]".repeat(100);
-        assert!(
-            parse(&deep, Limits::default())
-                .unwrap_err()
-                .message
-                .contains("deeper")
-        );
+        assert!(parse(&deep, Limits::default()).unwrap_err().message.contains("deeper"));
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
-            let prev = if i == 0 {
-                "a".to_owned()
-            } else {
-                format!("l{}", i - 1)
-            };
-            bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            let prev = if i == 0 { "a".to_owned() } else { format!("l{}", i - 1) };
+            bomb.push_str(&format!(
+                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
         }
-        assert!(
-            parse(&bomb, Limits::default())
-                .unwrap_err()
-                .message
-                .contains("more than")
-        );
+        assert!(parse(&bomb, Limits::default()).unwrap_err().message.contains("more than"));
     }
 
     #[test]
     fn rejects_several_documents_and_tags() {
-        assert!(
-            parse("a: 1\n---\nb: 2\n", Limits::default())
-                .unwrap_err()
-                .message
-                .contains("one YAML document")
-        );
-        assert!(
-            parse("a: !!binary aGk=\n", Limits::default())
-                .unwrap_err()
-                .message
-                .contains("tags")
-        );
+        assert!(parse("a: 1\n---\nb: 2\n", Limits::default()).unwrap_err().message.contains("one YAML document"));
+        assert!(parse("a: !!binary aGk=\n", Limits::default()).unwrap_err().message.contains("tags"));
     }
 }

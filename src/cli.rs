@@ -1,0 +1,143 @@
+//! The command line as clap sees it. Nothing here does work: [`crate::run`] turns these types into
+//! a command and hands it to `cmd::<command>`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Turn one YAML manifest into a complete, production-grade backend service.
+///
+/// The same manifest renders the same service (routes, errors, headers, schema, events) in Axum,
+/// Fastify, FastAPI, Go or ASP.NET Core. Output is deterministic: the same manifest and skaffold
+/// version always give byte-identical files.
+///
+/// (Not related to Google's Skaffold.)
+#[derive(Debug, Parser)]
+#[command(name = "skaffold", version, max_term_width = 100)]
+#[command(after_help = "Start with `skaffold init`, then `skaffold new <name>.skaffold.yaml`.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render a service from a manifest into a new directory.
+    ///
+    /// Everything is rendered in memory first; nothing is written unless the whole service
+    /// rendered. The output directory must not exist or be empty, unless `--force` is given, and
+    /// even then only files that skaffold wrote before (listed in `.skaffold/lock.json`) are
+    /// replaced.
+    ///
+    /// Example:
+    ///
+    ///     skaffold new payments.yaml --stack go --out payments-svc
+    ///     skaffold new payments.yaml --set http.port=9000 --set auth=none --dry-run
+    #[command(verbatim_doc_comment)]
+    New(NewArgs),
+    /// Write a commented starter manifest, `<name>.skaffold.yaml`.
+    ///
+    /// On a terminal it asks for the name and stack; otherwise (or with `--yes`) it takes them from
+    /// the flags and defaults.
+    Init(InitArgs),
+    /// Check a manifest and report every problem at once, with line, column and a hint.
+    ///
+    /// Exits 0 when the manifest is valid and 2 when it is not.
+    Validate(ValidateArgs),
+    /// List the stacks skaffold can render.
+    Stacks(TemplatesSource),
+    /// Print the JSON Schema of the manifest format, for editors and CI.
+    Schema,
+    /// Print a shell completion script.
+    ///
+    /// Example: `skaffold completions bash > /etc/bash_completion.d/skaffold`
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Work with template trees (to start or maintain a fork of a stack).
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The manifest to render.
+    pub manifest: PathBuf,
+    /// The stack to render (overrides the manifest's `stack`).
+    #[arg(long, short)]
+    pub stack: Option<String>,
+    /// Output directory [default: ./<service name>].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Override a manifest value before validation, as `key.path=value` (the value is YAML).
+    /// May be repeated.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Show what would be written (path, size, create/overwrite/unchanged) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the plan or the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write into a non-empty directory, replacing only files skaffold wrote before.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub templates: TemplatesSource,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesSource {
+    /// Render from a template tree on disk (one folder per stack) instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The service name (lowercase letters, digits and dashes).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The stack the manifest names.
+    #[arg(long)]
+    pub stack: Option<String>,
+    /// Never ask; take flags and defaults.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Directory to write the manifest into.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The manifest to check.
+    pub manifest: PathBuf,
+    /// How to report problems.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(flatten)]
+    pub templates: TemplatesSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compiler-style text with carets.
+    Text,
+    /// A JSON array of problems (file, line, column, message, hint).
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write a built-in stack's template tree to a directory, to start a fork.
+    ///
+    /// Render from the fork with `skaffold new --templates <parent of DIR>`.
+    Export {
+        /// The stack to export.
+        stack: String,
+        /// Where to write it (must not exist, or be empty).
+        dir: PathBuf,
+    },
+}
