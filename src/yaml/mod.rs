@@ -102,6 +102,25 @@ impl Node {
     }
 }
 
+/// The tree as JSON, scalars resolved per the YAML 1.2 core schema: what a JSON Schema of the
+/// manifest is checked against.
+pub fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value;
+    match &node.kind {
+        NodeKind::Scalar { value, .. } => match node.resolve() {
+            Some(Resolved::Null) => Value::Null,
+            Some(Resolved::Bool(b)) => Value::Bool(b),
+            Some(Resolved::Int(i)) => Value::from(i),
+            Some(Resolved::Float(f)) => serde_json::Number::from_f64(f).map_or_else(|| Value::String(value.clone()), Value::Number),
+            _ => Value::String(value.clone()),
+        },
+        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        NodeKind::Map(entries) => {
+            Value::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect())
+        }
+    }
+}
+
 fn resolve_plain(value: &str) -> Resolved<'_> {
     match value {
         "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
