@@ -84,24 +84,27 @@ pub fn load(src: &str, ctx: CheckContext<'_>) -> Result<Service, Vec<Diagnostic>
 
 /// Parses a manifest's text, applies overrides, and validates the result.
 pub fn load_with(src: &str, overrides: &[Override], ctx: CheckContext<'_>) -> Result<Service, Vec<Diagnostic>> {
-    let mut tree = yaml::parse(src, Limits::default()).map_err(|d| vec![d])?;
+    let (mut tree, mut diagnostics) = yaml::parse_reporting(src, Limits::default()).map_err(|d| vec![d])?;
     for o in overrides {
         o.apply(&mut tree).map_err(|d| vec![d])?;
     }
     let (manifest, errors) = yaml::de::from_node::<raw::Manifest>(&tree);
-    let mut diagnostics: Vec<Diagnostic> = errors.into_iter().map(|e| e.into_diagnostic()).collect();
-    let Some(manifest) = manifest else {
-        return Err(diagnostics);
-    };
-    match check::check(&manifest, ctx) {
-        Ok(service) if diagnostics.is_empty() => Ok(service),
-        Ok(_) => Err(diagnostics),
-        Err(more) => {
+    diagnostics.extend(errors.into_iter().map(|e| e.into_diagnostic()));
+    let checked = manifest.map(|m| check::check(&m, ctx));
+    match checked {
+        Some(Ok(service)) if diagnostics.is_empty() => Ok(service),
+        Some(Err(more)) => {
             diagnostics.extend(more);
-            diagnostics.sort_by_key(|d| d.span.map(|s| s.start.offset));
-            Err(diagnostics)
+            Err(sorted(diagnostics))
         }
+        _ => Err(sorted(diagnostics)),
     }
+}
+
+/// Problems in source order, so the report reads top to bottom.
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|d| d.span.map(|s| s.start.offset));
+    diagnostics
 }
 
 /// The JSON Schema of the manifest format, generated from [`raw::Manifest`].

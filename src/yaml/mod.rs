@@ -175,12 +175,19 @@ fn is_float(value: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
-/// Parses one YAML document into a [`Node`] tree.
+/// Parses one YAML document into a [`Node`] tree; the first problem of any kind is the error.
 pub fn parse(src: &str, limits: Limits) -> Result<Node, Diagnostic> {
+    let (node, mut problems) = parse_reporting(src, limits)?;
+    if problems.is_empty() { Ok(node) } else { Err(problems.swap_remove(0)) }
+}
+
+/// Parses one YAML document, going on past problems that leave a usable tree (a duplicate key
+/// keeps its first value): those come back beside the tree so they are reported with the rest.
+pub fn parse_reporting(src: &str, limits: Limits) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
     if src.len() > limits.max_bytes {
         return Err(Diagnostic::error(format!("the manifest is {} bytes; the limit is {} bytes", src.len(), limits.max_bytes)));
     }
-    let mut builder = TreeBuilder { src, limits, nodes: 0, anchors: HashMap::new(), stack: Vec::new(), root: None };
+    let mut builder = TreeBuilder { src, limits, nodes: 0, anchors: HashMap::new(), stack: Vec::new(), root: None, problems: Vec::new() };
     for item in Parser::new_from_str(src) {
         let (event, span) = item.map_err(|e| {
             let mark = e.marker();
@@ -190,7 +197,8 @@ pub fn parse(src: &str, limits: Limits) -> Result<Node, Diagnostic> {
         let span = Span { start: pos_of(span.start), end: pos_of(span.end) };
         builder.event(event, span)?;
     }
-    builder.root.ok_or_else(|| Diagnostic::error("the manifest is empty").with_hint("start from `skaffold init`"))
+    let root = builder.root.ok_or_else(|| Diagnostic::error("the manifest is empty").with_hint("start from `skaffold init`"))?;
+    Ok((root, builder.problems))
 }
 
 fn pos_of(m: saphyr_parser::Marker) -> Pos {
@@ -198,8 +206,19 @@ fn pos_of(m: saphyr_parser::Marker) -> Pos {
 }
 
 enum Open {
-    Seq { items: Vec<Node>, start: Span, anchor: usize },
-    Map { entries: Vec<(Node, Node)>, key: Option<Node>, start: Span, anchor: usize },
+    Seq {
+        items: Vec<Node>,
+        start: Span,
+        anchor: usize,
+    },
+    /// `dropping` is set while the value of a duplicate key is read: it is reported, not kept.
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        dropping: bool,
+        start: Span,
+        anchor: usize,
+    },
 }
 
 struct TreeBuilder<'s> {
@@ -209,6 +228,8 @@ struct TreeBuilder<'s> {
     anchors: HashMap<usize, Node>,
     stack: Vec<Open>,
     root: Option<Node>,
+    /// Problems that do not stop the parse (duplicate keys), reported with everything found later.
+    problems: Vec<Diagnostic>,
 }
 
 impl TreeBuilder<'_> {
@@ -236,7 +257,7 @@ impl TreeBuilder<'_> {
             }
             Event::MappingStart(anchor, tag) => {
                 reject_tag(tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix)), span)?;
-                self.open(Open::Map { entries: Vec::new(), key: None, start: span, anchor }, span)
+                self.open(Open::Map { entries: Vec::new(), key: None, dropping: false, start: span, anchor }, span)
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(open) = self.stack.pop() else {
@@ -313,18 +334,23 @@ impl TreeBuilder<'_> {
                 items.push(node);
                 Ok(())
             }
-            Some(Open::Map { entries, key, .. }) => match key.take() {
+            Some(Open::Map { entries, key, dropping, .. }) => match key.take() {
                 None => {
                     let NodeKind::Scalar { value, .. } = &node.kind else {
                         return Err(Diagnostic::error("mapping keys must be plain strings").with_span(node.span));
                     };
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.as_str() == Some(value)) {
-                        return Err(Diagnostic::error(format!("duplicate key `{value}`")).with_span(node.span).with_hint(format!(
+                        self.problems.push(Diagnostic::error(format!("duplicate key `{value}`")).with_span(node.span).with_hint(format!(
                             "`{value}` is already defined at line {}, column {}",
                             first.span.start.line, first.span.start.col
                         )));
+                        *dropping = true;
                     }
                     *key = Some(node);
+                    Ok(())
+                }
+                Some(_) if *dropping => {
+                    *dropping = false;
                     Ok(())
                 }
                 Some(k) => {

@@ -8,6 +8,7 @@ mod harness;
 mod errors;
 mod examples;
 mod init;
+mod loader;
 mod new;
 mod schema;
 mod stacks;
