@@ -320,6 +320,14 @@ mod tests {
     }
 
     #[test]
+    fn templates_cannot_reach_the_clock_the_environment_randomness_or_other_files() {
+        for source in ["{{ now() }}", "{{ get_env(name=\"HOME\") }}", "{{ get_random(end=5) }}", "{% include \"/etc/passwd\" %}"] {
+            let result = render_one(&[("x.txt.tera", source)]);
+            assert!(result.is_err(), "{source} rendered");
+        }
+    }
+
+    #[test]
     fn case_filters() {
         assert_eq!(snake_case("LineItem"), "line_item");
         assert_eq!(snake_case("line-item"), "line_item");
