@@ -99,13 +99,14 @@ comment on column audit_events.request_id is
   'X-Request-Id of the request; null when a background job made the change.';
 
 -- A function rather than a revoked privilege: privileges differ between deployments, while the
--- trigger travels with the schema and holds for the table owner too.
+-- trigger travels with the schema and holds for the table owner too. It raises the generic
+-- P0001, not an integrity-violation code, so that no stack mistakes it for a client's conflict:
+-- only a bug can reach it, and it must surface as a 500.
 create function audit_events_append_only() returns trigger
 language plpgsql
 as $$
 begin
-  raise exception 'audit_events is append-only: % is not allowed', tg_op
-    using errcode = 'restrict_violation';
+  raise exception 'audit_events is append-only: % is not allowed', tg_op;
 end;
 $$;
 
