@@ -209,3 +209,13 @@ fn field_constraints_become_named_checks() {
     position(&invoicing, "constraint invoices_total_range check (total between 0.01 and 9999999.99)");
     position(&invoicing, "credit_limit numeric(12, 2) not null default 5000.00");
 }
+
+#[test]
+fn a_resource_without_a_list_route_has_no_list_index() {
+    let sql = resources_sql(&with_resources(concat!(
+        "  secret:\n    operations: [create, read]\n    fields:\n      value: { type: string }\n",
+        "  note:\n    fields:\n      title: { type: string }\n",
+    )));
+    assert!(!sql.contains("secrets_created_at_id_idx"));
+    position(&sql, "create index notes_created_at_id_idx on notes (created_at desc, id desc);");
+}
