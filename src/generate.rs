@@ -3,6 +3,7 @@
 //! Everything here is a pure function of its inputs, which is what makes output byte-identical
 //! for the same manifest and version, and what the snapshot tests and benchmarks call.
 
+use crate::artifacts::Artifacts;
 use crate::diagnostic::Diagnostic;
 use crate::manifest::{self, CheckContext, Override};
 use crate::model::Service;
@@ -21,11 +22,6 @@ pub fn service(manifest_text: &str, overrides: &[Override], available: &[String]
     manifest::load_with(manifest_text, overrides, CheckContext { src: manifest_text, stacks: &stacks })
 }
 
-/// The stack-independent artifacts every stack renders: computed once, here.
-pub fn artifacts(service: &Service) -> serde_json::Value {
-    serde_json::json!({ "service_name": service.name })
-}
-
 /// Every file of the rendered service, including `.skaffold/manifest.yaml` and `.skaffold/lock.json`.
 pub fn files(
     service: &Service,
@@ -34,7 +30,7 @@ pub fn files(
     overrides: &[Override],
     templates_label: &str,
 ) -> Result<Vec<RenderedFile>, RenderError> {
-    let rendered = render::render(stack, service, &artifacts(service))?;
+    let rendered = render::render(stack, service, &Artifacts::of(service))?;
     let overrides: Vec<String> = overrides.iter().map(|o| o.text.clone()).collect();
     Ok(write::with_lock(rendered, manifest_text, &stack.name, templates_label, &overrides))
 }

@@ -7,6 +7,8 @@
 //!   made conditional;
 //! - `__resource__`, `__Resource__` and `__resources__` in a path render the file once per
 //!   resource (snake_case, PascalCase, plural), with `resource` in the context;
+//! - `__migration__` in a path renders the file once per SQL migration, with `migration` in the
+//!   context;
 //! - `partials/` holds macros and includes, reachable as `partials/<path>`.
 //!
 //! Templates see only the context (no environment, clock or randomness), so output is a pure
@@ -16,6 +18,8 @@ use std::collections::BTreeMap;
 
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
+use crate::artifacts::Artifacts;
+use crate::artifacts::sql::Migration;
 use crate::manifest::names::camel_case;
 use crate::model::{Resource, Service};
 use crate::templates::{Stack, TemplateFile};
@@ -42,14 +46,14 @@ pub enum RenderError {
     Collision { path: String },
 }
 
-/// Renders every file of `stack` for `service`. `artifacts` is merged into the context as is.
-pub fn render(stack: &Stack, service: &Service, artifacts: &serde_json::Value) -> Result<Vec<RenderedFile>, RenderError> {
+/// Renders every file of `stack` for `service`, with the stack-independent `artifacts` in the context.
+pub fn render(stack: &Stack, service: &Service, artifacts: &Artifacts) -> Result<Vec<RenderedFile>, RenderError> {
     let tera = engine(stack)?;
     let base = base_context(stack, service, artifacts);
     let mut out: BTreeMap<String, RenderedFile> = BTreeMap::new();
     for file in &stack.files {
-        for (path, resource) in expand_path(&file.path, &service.resources) {
-            let rendered = render_file(&tera, &base, file, path, resource)?;
+        for (path, item) in expand_path(&file.path, &service.resources, &artifacts.migrations) {
+            let rendered = render_file(&tera, &base, file, path, item)?;
             let Some(rendered) = rendered else { continue };
             check_path(&rendered.path).map_err(|reason| RenderError::UnsafePath {
                 file: file.path.clone(),
@@ -83,7 +87,7 @@ fn engine(stack: &Stack) -> Result<Tera, RenderError> {
     Ok(tera)
 }
 
-fn base_context(stack: &Stack, service: &Service, artifacts: &serde_json::Value) -> Context {
+fn base_context(stack: &Stack, service: &Service, artifacts: &Artifacts) -> Context {
     let mut ctx = Context::new();
     ctx.insert("service", service);
     ctx.insert("stack", &serde_json::json!({ "name": stack.name, "language": stack.descriptor.language }));
@@ -92,18 +96,30 @@ fn base_context(stack: &Stack, service: &Service, artifacts: &serde_json::Value)
     ctx
 }
 
-/// The output paths of a template path: one, or one per resource when it names `__resource__`.
-fn expand_path<'r>(path: &str, resources: &'r [Resource]) -> Vec<(String, Option<&'r Resource>)> {
+/// What a template path is rendered once for: the whole service, one resource, or one migration.
+#[derive(Debug, Clone, Copy)]
+enum Item<'a> {
+    Service,
+    Resource(&'a Resource),
+    Migration(&'a Migration),
+}
+
+/// The output paths of a template path: one, or one per resource when it names `__resource__`,
+/// or one per migration when it names `__migration__`.
+fn expand_path<'a>(path: &str, resources: &'a [Resource], migrations: &'a [Migration]) -> Vec<(String, Item<'a>)> {
     let path = path.strip_suffix(TEMPLATE_SUFFIX).unwrap_or(path);
+    if path.contains("__migration__") {
+        return migrations.iter().map(|m| (path.replace("__migration__", &m.name), Item::Migration(m))).collect();
+    }
     if !["__resource__", "__Resource__", "__resources__"].iter().any(|p| path.contains(p)) {
-        return vec![(path.to_owned(), None)];
+        return vec![(path.to_owned(), Item::Service)];
     }
     resources
         .iter()
         .map(|r| {
             let expanded =
                 path.replace("__resources__", &r.plural).replace("__resource__", &r.name).replace("__Resource__", &pascal_case(&r.name));
-            (expanded, Some(r))
+            (expanded, Item::Resource(r))
         })
         .collect()
 }
@@ -113,7 +129,7 @@ fn render_file(
     base: &Context,
     file: &TemplateFile,
     path: String,
-    resource: Option<&Resource>,
+    item: Item<'_>,
 ) -> Result<Option<RenderedFile>, RenderError> {
     if !file.path.ends_with(TEMPLATE_SUFFIX) {
         let contents = match std::str::from_utf8(&file.contents) {
@@ -123,11 +139,16 @@ fn render_file(
         return Ok(Some(RenderedFile { path, contents, executable: file.executable }));
     }
     let name = format!("files/{}", file.path);
-    let text = match resource {
-        None => tera.render(&name, base),
-        Some(r) => {
+    let text = match item {
+        Item::Service => tera.render(&name, base),
+        Item::Resource(r) => {
             let mut ctx = base.clone();
             ctx.insert("resource", r);
+            tera.render(&name, &ctx)
+        }
+        Item::Migration(m) => {
+            let mut ctx = base.clone();
+            ctx.insert("migration", m);
             tera.render(&name, &ctx)
         }
     }
@@ -275,7 +296,8 @@ mod tests {
     }
 
     fn render_one(files: &[(&str, &str)]) -> Result<Vec<RenderedFile>, RenderError> {
-        render(&stack(files), &service(), &serde_json::json!({}))
+        let service = service();
+        render(&stack(files), &service, &Artifacts::of(&service))
     }
 
     #[test]
@@ -308,6 +330,14 @@ mod tests {
         assert_eq!(paths, ["src/LineItem.cs", "src/Purchase.cs", "src/line_item.rs", "src/purchase.rs"]);
         assert_eq!(String::from_utf8_lossy(&files[2].contents), "// LineItems\n");
         assert_eq!(String::from_utf8_lossy(&files[0].contents), "lineItem");
+    }
+
+    #[test]
+    fn migration_paths_expand_once_per_migration() {
+        let files = render_one(&[("db/__migration__.sql.tera", "-- {{ migration.version }}\n{{ migration.sql | length > 0 }}\n")]).unwrap();
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["db/0001_platform.sql", "db/0002_resources.sql"]);
+        assert_eq!(String::from_utf8_lossy(&files[1].contents), "-- 2\ntrue\n");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::harness::{Test, root};
 
 #[test]
 fn every_broken_manifest_is_explained() {
+    let _guard = crate::harness::snapshot_guard();
     insta::glob!("errors/*.yaml", |path| {
         let rel = path.strip_prefix(root()).expect("below the root");
         let run = Test::new().arg("validate").arg(rel).status(2).run();
@@ -15,6 +16,7 @@ fn every_broken_manifest_is_explained() {
 
 #[test]
 fn every_broken_manifest_is_explained_as_json_too() {
+    let _guard = crate::harness::snapshot_guard();
     insta::glob!("errors/*.yaml", |path| {
         let rel = path.strip_prefix(root()).expect("below the root");
         let run = Test::new().args(["validate", "--format", "json"]).arg(rel).status(2).run();
@@ -30,6 +32,7 @@ fn every_broken_manifest_is_explained_as_json_too() {
 
 #[test]
 fn a_missing_manifest_is_a_usage_error() {
+    let _guard = crate::harness::snapshot_guard();
     let run = Test::new().args(["validate", "no-such.yaml"]).status(2).run();
     insta::assert_snapshot!(run.stderr, @r"
     error: cannot read the manifest no-such.yaml

@@ -29,6 +29,7 @@ fn every_example_validates() {
 
 #[test]
 fn every_example_renders_for_every_stack_as_snapshotted() {
+    let _guard = crate::harness::snapshot_guard();
     for stack in embedded_stacks() {
         for manifest in example_manifests() {
             let example = stem(&manifest);

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard};
 
 /// The repository root, where `examples/` and `templates/` live.
 pub fn root() -> PathBuf {
@@ -102,4 +103,12 @@ pub fn tree(dir: &Path) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+/// Held by every test that asserts snapshots. insta's `glob!` gathers failed assertions in
+/// process-wide state while it runs, so a snapshot failing in a test on another thread would be
+/// counted against the glob test instead of its own; one at a time keeps each failure where it is.
+pub fn snapshot_guard() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -94,6 +94,7 @@ fn rendering_again_unchanged_is_a_no_op() {
 
 #[test]
 fn an_unknown_stack_lists_the_real_ones() {
+    let _guard = crate::harness::snapshot_guard();
     let run = Test::new().arg("new").arg(payments()).args(["--stack", "axun", "--dry-run"]).status(2).run();
     insta::assert_snapshot!(run.stderr, @r"
     error: no templates for stack `axun`
