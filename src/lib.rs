@@ -5,6 +5,7 @@
 //! stack's templates in memory ([`render`]); plan and write the files atomically ([`write`]).
 //! [`generate`] is that pipeline without any I/O.
 
+pub mod artifacts;
 pub mod cli;
 mod cmd;
 pub mod diagnostic;
