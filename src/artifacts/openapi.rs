@@ -61,15 +61,18 @@ pub(crate) fn is_jwt(service: &Service) -> bool {
 
 /// `line_item` -> `LineItem`: schema names and the tail of operation ids.
 pub(crate) fn pascal_case(name: &str) -> String {
-    name.split(['_', '-'])
-        .map(|word| {
-            let mut chars = word.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
+    name.split(['_', '-']).map(capitalized).collect()
+}
+
+/// `account` -> `an account`, for summaries and descriptions.
+pub(crate) fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" };
+    format!("{article} {noun}")
+}
+
+pub(crate) fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 /// Tag names of the routes that do not belong to a resource.

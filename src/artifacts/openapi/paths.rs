@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::problems::{Failure, response_ref};
 use super::schemas::{schema_ref, value_schema};
-use super::{BEARER, TAG_AUDIT, TAG_OPERATIONS, TAG_WEBHOOKS, is_jwt, pascal_case};
+use super::{BEARER, TAG_AUDIT, TAG_OPERATIONS, TAG_WEBHOOKS, is_jwt, pascal_case, with_article};
 use crate::model::{Resource, Service, Webhook};
 
 pub(crate) fn paths(service: &Service) -> Value {
@@ -143,11 +143,12 @@ fn json_response(description: &str, headers: &[&str], schema: &str) -> Value {
 
 fn resource_paths(service: &Service, resource: &Resource, paths: &mut Map<String, Value>) {
     let ops = resource.operations;
-    let (name, noun) = (pascal_case(&resource.name), resource.name.replace('_', " "));
+    let name = pascal_case(&resource.name);
+    let (one, many) = (with_article(&resource.name.replace('_', " ")), resource.plural.replace('_', " "));
     let (read, write) = (format!("{}:read", resource.path), format!("{}:write", resource.path));
-    let head = |verb: &str, id: String, scope: &String| OperationHead {
+    let head = |verb: &str, object: &str, id: String, scope: &String| OperationHead {
         tag: &resource.path,
-        summary: format!("{verb} {noun}"),
+        summary: format!("{verb} {object}"),
         operation_id: id,
         scope: scope.clone(),
     };
@@ -156,7 +157,7 @@ fn resource_paths(service: &Service, resource: &Resource, paths: &mut Map<String
 
     let mut collection = Map::new();
     if ops.create {
-        let mut op = operation(service, head("Create a", format!("create{name}"), &write));
+        let mut op = operation(service, head("Create", &one, format!("create{name}"), &write));
         op.insert("parameters".into(), json!([parameter_ref("IdempotencyKey")]));
         op.insert(
             "requestBody".into(),
@@ -171,7 +172,7 @@ fn resource_paths(service: &Service, resource: &Resource, paths: &mut Map<String
         collection.insert("post".into(), Value::Object(op));
     }
     if ops.list {
-        let mut op = operation(service, head("List", format!("list{}", pascal_case(&resource.plural)), &read));
+        let mut op = operation(service, head("List", &many, format!("list{}", pascal_case(&resource.plural)), &read));
         let mut parameters = vec![parameter_ref("Limit"), parameter_ref("Cursor")];
         for filter in &resource.filters {
             if let Some(field) = resource.field(filter) {
@@ -194,7 +195,7 @@ fn resource_paths(service: &Service, resource: &Resource, paths: &mut Map<String
 
     let mut item = Map::new();
     if ops.read {
-        let mut op = operation(service, head("Get a", format!("get{name}"), &read));
+        let mut op = operation(service, head("Get", &one, format!("get{name}"), &read));
         op.insert("parameters".into(), json!([parameter_ref("IfNoneMatch")]));
         let ok = json_response("The representation.", &["ETag", "X-Request-Id", "RateLimit", "RateLimit-Policy"], &name);
         let not_modified = response_ref_named("NotModified");
@@ -202,7 +203,7 @@ fn resource_paths(service: &Service, resource: &Resource, paths: &mut Map<String
         item.insert("get".into(), Value::Object(op));
     }
     if ops.update {
-        let mut op = operation(service, head("Update a", format!("update{name}"), &write));
+        let mut op = operation(service, head("Update", &one, format!("update{name}"), &write));
         op.insert("parameters".into(), json!([parameter_ref("IfMatch"), parameter_ref(optional_key(service))]));
         let schema = schema_ref(&format!("{name}Update"));
         op.insert(
@@ -220,7 +221,7 @@ fn resource_paths(service: &Service, resource: &Resource, paths: &mut Map<String
         item.insert("patch".into(), Value::Object(op));
     }
     if ops.delete {
-        let mut op = operation(service, head("Delete a", format!("delete{name}"), &write));
+        let mut op = operation(service, head("Delete", &one, format!("delete{name}"), &write));
         op.insert("description".into(), json!(delete_description(service, &write)));
         op.insert("parameters".into(), json!([parameter_ref(optional_key(service))]));
         let deleted = json!({ "description": "Deleted.", "headers": headers_of(&["Idempotent-Replayed", "X-Request-Id", "RateLimit", "RateLimit-Policy"]) });

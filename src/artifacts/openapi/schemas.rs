@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{examples, pascal_case, problems};
+use super::{capitalized, examples, pascal_case, problems, with_article};
 use crate::model::{Field, FieldType, Resource, RuleAction, Service, StringFormat};
 
 pub(crate) fn schemas(service: &Service) -> Value {
@@ -179,7 +179,7 @@ fn representation(service: &Service, resource: &Resource) -> Value {
     let required: Vec<&String> = properties.keys().collect();
     let mut schema = json!({
         "type": "object",
-        "description": resource.description.clone().unwrap_or_else(|| format!("A {}.", resource.name.replace('_', " "))),
+        "description": resource.description.clone().unwrap_or_else(|| format!("{}.", capitalized(&with_article(&resource.name.replace('_', " "))))),
         "required": required,
         "properties": properties,
     });
@@ -198,11 +198,13 @@ fn create(service: &Service, resource: &Resource) -> Value {
     }
     let mut schema = json!({
         "type": "object",
-        "description": format!("The body that creates a {}.", resource.name.replace('_', " ")),
-        "required": required,
-        "properties": properties,
-        "additionalProperties": false,
+        "description": format!("The body that creates {}.", with_article(&resource.name.replace('_', " "))),
     });
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    schema["properties"] = Value::Object(properties);
+    schema["additionalProperties"] = json!(false);
     with_example(&mut schema, examples::create_body(service, resource));
     schema
 }
@@ -215,8 +217,8 @@ fn update(service: &Service, resource: &Resource) -> Value {
     let mut schema = json!({
         "type": "object",
         "description": format!(
-            "A JSON merge patch (RFC 7396) of a {}: absent fields keep their value, `null` clears an optional one.",
-            resource.name.replace('_', " ")
+            "A JSON merge patch (RFC 7396) of {}: absent fields keep their value, `null` clears an optional one.",
+            with_article(&resource.name.replace('_', " "))
         ),
         "properties": properties,
         "additionalProperties": false,

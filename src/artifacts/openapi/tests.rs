@@ -220,6 +220,9 @@ fn only_declared_operations_exist() {
         assert!(ids.contains(id), "{id} missing from {ids:?}");
     }
     assert!(!ids.contains("deletePayment"));
+    assert_eq!(payments["paths"]["/v1/payments"]["get"]["summary"], "List payments");
+    let too_many = &payments["components"]["responses"]["TooManyRequests"]["content"]["application/problem+json"]["examples"];
+    assert_eq!(too_many["quota-exceeded"]["value"]["type"], super::QUOTA_EXCEEDED_TYPE);
     assert!(payments["components"]["schemas"].get("PaymentUpdate").is_some());
 
     let invoicing = document(&example("invoicing.yaml"));
