@@ -26,6 +26,10 @@ pub const OPENAPI_VERSION: &str = "3.1.0";
 /// the OpenAPI vocabulary (`example`, `discriminator`, ...).
 pub const JSON_SCHEMA_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
 
+/// Resource names whose schemas would collide with the document's own (`Problem`, `AuditEvent`,
+/// ...): the manifest check should reject them, since the document cannot rename either side.
+pub const RESERVED_RESOURCE_NAMES: &[&str] = &["problem", "problem_error", "liveness", "readiness", "audit_event"];
+
 /// The name of the security scheme in `components.securitySchemes` when `auth` is `jwt`.
 pub(crate) const BEARER: &str = "bearer";
 

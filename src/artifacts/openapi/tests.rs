@@ -284,3 +284,41 @@ fn resource_schemas_describe_the_wire_format() {
         .unwrap();
     assert_eq!(filter["schema"]["enum"], json!(["draft", "open", "paid", "void"]));
 }
+
+#[test]
+fn a_value_that_cannot_be_guaranteed_is_left_out_rather_than_invented() {
+    let mut service = example("payments.yaml");
+    let customer = &mut service.resources[0];
+    // A pattern no value of the allowed length matches: the required field has no honest value.
+    let country = customer.fields.iter_mut().find(|f| f.name == "country").unwrap();
+    if let crate::model::FieldType::String { min_length, .. } = &mut country.ty {
+        *min_length = Some(3);
+    }
+    let doc = document(&service);
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["Customer"].get("examples").is_none());
+    assert!(schemas["CustomerCreate"].get("examples").is_none());
+    assert!(schemas["AuditEvent"].get("examples").is_none(), "its example embeds a customer");
+    assert!(schemas["Payment"]["examples"].is_array());
+
+    // The same trouble on an optional field only costs that field's value.
+    let mut service = example("payments.yaml");
+    let payment = &mut service.resources[1];
+    let provider_ref = payment.fields.iter_mut().find(|f| f.name == "provider_ref").unwrap();
+    if let crate::model::FieldType::String { pattern, max_length, .. } = &mut provider_ref.ty {
+        *pattern = Some("^[a-z]{10}$".into());
+        *max_length = 5;
+    }
+    let doc = document(&service);
+    assert_eq!(doc["components"]["schemas"]["Payment"]["examples"][0]["provider_ref"], Value::Null);
+}
+
+#[test]
+fn reserved_resource_names_are_exactly_the_built_in_schemas() {
+    let doc = document(&example("notes.yaml"));
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let built_in: BTreeSet<&str> =
+        schemas.keys().map(String::as_str).filter(|name| !name.starts_with("Note") && *name != "AuditEventPage").collect();
+    let reserved: BTreeSet<String> = super::RESERVED_RESOURCE_NAMES.iter().map(|n| super::pascal_case(n)).collect();
+    assert_eq!(built_in, reserved.iter().map(String::as_str).collect());
+}
