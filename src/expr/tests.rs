@@ -1,0 +1,1 @@
+//! Tests across the whole pipeline: checker errors, evaluator semantics, vectors, properties.
