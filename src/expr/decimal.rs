@@ -60,21 +60,21 @@ impl Dec {
         Some((self.rescale(scale)?.units, other.rescale(scale)?.units, scale))
     }
 
-    pub fn add(self, other: Dec) -> Option<Dec> {
+    pub fn checked_add(self, other: Dec) -> Option<Dec> {
         let (a, b, scale) = self.aligned(other)?;
         Dec { units: a.checked_add(b)?, scale }.checked()
     }
 
-    pub fn sub(self, other: Dec) -> Option<Dec> {
+    pub fn checked_sub(self, other: Dec) -> Option<Dec> {
         let (a, b, scale) = self.aligned(other)?;
         Dec { units: a.checked_sub(b)?, scale }.checked()
     }
 
-    pub fn mul(self, other: Dec) -> Option<Dec> {
+    pub fn checked_mul(self, other: Dec) -> Option<Dec> {
         Dec { units: self.units.checked_mul(other.units)?, scale: self.scale + other.scale }.checked()
     }
 
-    pub fn neg(self) -> Dec {
+    pub fn negated(self) -> Dec {
         Dec { units: -self.units, scale: self.scale }
     }
 
@@ -126,12 +126,12 @@ mod tests {
 
     #[test]
     fn arithmetic_is_exact() {
-        assert_eq!(d("0.10").add(d("0.2")).unwrap().to_string(), "0.30");
-        assert_eq!(d("1.5").mul(d("1.5")).unwrap().to_string(), "2.25");
-        assert_eq!(d("1").sub(d("0.001")).unwrap().to_string(), "0.999");
+        assert_eq!(d("0.10").checked_add(d("0.2")).unwrap().to_string(), "0.30");
+        assert_eq!(d("1.5").checked_mul(d("1.5")).unwrap().to_string(), "2.25");
+        assert_eq!(d("1").checked_sub(d("0.001")).unwrap().to_string(), "0.999");
         assert_eq!(d("1000.00").compare(Dec::from_int(1000)), Ordering::Equal);
         assert_eq!(d("-1.5").compare(d("-1.25")), Ordering::Less);
-        assert_eq!(d(&"9".repeat(38)).add(d("1")), None);
-        assert_eq!(d(&"9".repeat(20)).mul(d(&"9".repeat(20))), None);
+        assert_eq!(d(&"9".repeat(38)).checked_add(d("1")), None);
+        assert_eq!(d(&"9".repeat(20)).checked_mul(d(&"9".repeat(20))), None);
     }
 }

@@ -87,7 +87,7 @@ pub fn eval(node: &Node, input: &Input) -> Result<Value, EvalError> {
         },
         Op::Neg { arg } => match eval(arg, input)? {
             Value::Integer(i) => i.checked_neg().map(Value::Integer).ok_or(EvalError::Overflow),
-            Value::Decimal(d) => Ok(Value::Decimal(d.neg())),
+            Value::Decimal(d) => Ok(Value::Decimal(d.negated())),
             other => null_or_bad(other, "-"),
         },
         Op::Arith { op, lhs, rhs, .. } => arith(*op, eval(lhs, input)?, eval(rhs, input)?),
@@ -177,9 +177,9 @@ fn arith(op: ArithOp, a: Value, b: Value) -> Result<Value, EvalError> {
         }
         (Value::Decimal(a), Value::Decimal(b)) => {
             let result = match op {
-                ArithOp::Add => a.add(b),
-                ArithOp::Sub => a.sub(b),
-                ArithOp::Mul => a.mul(b),
+                ArithOp::Add => a.checked_add(b),
+                ArithOp::Sub => a.checked_sub(b),
+                ArithOp::Mul => a.checked_mul(b),
                 ArithOp::Div => return Err(bad("decimal division".into())),
             };
             result.map(Value::Decimal).ok_or(EvalError::Overflow)

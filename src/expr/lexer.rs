@@ -241,7 +241,7 @@ mod tests {
                 Tok::Eof
             ]
         );
-        assert_eq!(toks("count(p, c, 1h)")[5], Tok::Duration("1h".into()));
+        assert_eq!(toks("count(p, c, 1h)")[6], Tok::Duration("1h".into()));
         assert_eq!(toks("a.b")[1], Tok::Dot);
     }
 

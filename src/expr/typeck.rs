@@ -360,7 +360,7 @@ impl<'a> Checker<'a> {
             // Folding keeps `-5` a literal, which templates print as is and vectors probe around.
             (Op::Integer { value }, _) => Node::new(Op::Integer { value: -value }, Type::Integer, false),
             (Op::Decimal { value }, _) => match Dec::parse(value) {
-                Some(d) => decimal_literal(d.neg(), span.clone()).node,
+                Some(d) => decimal_literal(d.negated(), span.clone()).node,
                 None => return Err(Reported),
             },
             (_, Type::Integer | Type::Decimal) => {

@@ -261,7 +261,7 @@ fn step(slot: &Slot, v: &serde_json::Value, by: i64) -> Option<serde_json::Value
         Type::Integer => v.as_i64()?.checked_add(by).map(J::from),
         Type::Decimal => {
             let d = Dec::parse(v.as_str()?)?.rescale(slot.scale)?;
-            d.add(Dec { units: i128::from(by), scale: slot.scale }).map(|d| J::String(d.to_string()))
+            d.checked_add(Dec { units: i128::from(by), scale: slot.scale }).map(|d| J::String(d.to_string()))
         }
         Type::Date => Some(J::String(if by > 0 { "2024-01-16" } else { "2024-01-14" }.into())),
         Type::Timestamp => Some(J::String(if by > 0 { "2024-01-15T12:00:00.001Z" } else { "2024-01-15T11:59:59.999Z" }.into())),
