@@ -221,6 +221,7 @@ fn vectors_probe_the_boundary() {
     let velocity = &payment.rules[1];
     let counts: Vec<(i64, Expected)> = velocity.vectors.iter().map(|v| (v.input.counts[0], v.expected.clone())).collect();
     assert_eq!(counts, [(5, Expected::Result(true)), (6, Expected::Result(true)), (4, Expected::Result(false))]);
+    assert!(velocity.vectors.iter().all(|v| v.input.fields["customer_id"].is_string()), "the grouped value is part of the input");
 
     for resource in &s.resources {
         for rule in &resource.rules {

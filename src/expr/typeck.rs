@@ -108,9 +108,10 @@ impl<'a> Checker<'a> {
             ExprKind::Str(s) => Ok(leaf(Op::String { value: s.clone() }, Type::String)),
             ExprKind::Bool(b) => Ok(leaf(Op::Boolean { value: *b }, Type::Boolean)),
             ExprKind::Null => Ok(Typed { node: Node::new(Op::Null, Type::Null, true), span, enum_values: None }),
-            ExprKind::Duration(d) => {
+            ExprKind::Duration(d) if Duration::parse(d).is_some() => {
                 Err(self.fail(span, format!("`{d}` is a duration, which only `count(resource, field, {d})` takes"), None))
             }
+            ExprKind::Duration(d) => Err(self.fail(span, format!("`{d}` is neither a number nor a duration"), None)),
             ExprKind::List(_) => {
                 Err(self.fail(span, "a list can only follow `in` or `not in`", Some("such as `currency in [\"EUR\", \"USD\"]`".into())))
             }

@@ -105,6 +105,16 @@ pub fn vectors(rule: &CompiledRule, resource: &Resource, resources: &[Resource])
     for extreme in extremes(&rule.ir) {
         inputs.push(input_for(&slots, |i| extreme_value(&slots[i], extreme).unwrap_or_else(|| slots[i].candidates[0].clone()), resource));
     }
+    // A count's result is given directly, but a replaying test still needs the value it groups by.
+    for input in &mut inputs {
+        for call in &rule.counts {
+            if let Some(f) = resource.field(&call.group_field)
+                && !input.fields.contains_key(&f.name)
+            {
+                input.fields.insert(f.name.clone(), seed(&field_slot(Leaf::Field(f.name.clone()), &f.ty)));
+            }
+        }
+    }
     let mut out: Vec<Vector> = Vec::new();
     for input in inputs {
         if out.iter().any(|v| v.input == input) {
@@ -294,6 +304,22 @@ fn outsider(slot: &Slot, members: &[serde_json::Value]) -> Option<serde_json::Va
         _ => Vec::new(),
     };
     candidates.into_iter().find(|c| !members.contains(c) && within_bounds(slot, c))
+}
+
+/// A slot for a field no node reads directly.
+fn field_slot(leaf: Leaf, ty: &FieldType) -> Slot {
+    let (value_type, scale) = match ty {
+        FieldType::Integer { .. } => (Type::Integer, 0),
+        FieldType::Decimal { scale, .. } => (Type::Decimal, *scale),
+        FieldType::Boolean => (Type::Boolean, 0),
+        FieldType::Timestamp => (Type::Timestamp, 0),
+        FieldType::Date => (Type::Date, 0),
+        FieldType::Json { .. } => (Type::Json, 0),
+        FieldType::String { .. } | FieldType::Text { .. } | FieldType::Enum { .. } | FieldType::Uuid | FieldType::Ref { .. } => {
+            (Type::String, 0)
+        }
+    };
+    Slot { leaf, ty: value_type, scale, nullable: false, field_type: Some(ty.clone()), candidates: Vec::new() }
 }
 
 /// A typical value for a leaf, inside the field's bounds.
