@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+use crate::expr;
+
 pub use crate::manifest::raw::{CacheMode, Operation, RuleAction, StringFormat, Transform};
 
 #[derive(Debug, Clone, Serialize)]
@@ -195,6 +197,14 @@ pub struct Rule {
     pub action: RuleAction,
     /// The problem `detail` for a rejection.
     pub message: String,
+    /// The typed IR of `when` (see `crate::expr::Node`): each node has a `kind` and a `type`.
+    pub ir: expr::Node,
+    /// The rows the rule reads through refs; load them before evaluating.
+    pub refs: Vec<expr::RefHop>,
+    /// The counts the rule needs; `count` nodes name them by `index`.
+    pub counts: Vec<expr::CountCall>,
+    /// Inputs with the expected outcome, which each stack's generated tests replay.
+    pub vectors: Vec<expr::Vector>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -13,6 +13,7 @@ use super::pattern::check_portable;
 use super::raw::{self, FieldType as RawType, Operation};
 use super::units::Duration;
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::expr;
 use crate::model::{self, Auth, FieldType, Operations, Service, SetValue};
 use crate::yaml::de::{Recover, Spanned};
 
@@ -266,7 +267,56 @@ impl Checker<'_> {
             plurals.insert(plural.clone(), plural_span);
             out.push(self.resource(name, resource, plural, &index, cache));
         }
+        self.rules(m, &mut out);
         out
+    }
+
+    /// Compiles every rule's `when`. This runs after all resources are built because a rule may
+    /// read through a ref to a resource declared later, or count another resource's rows.
+    fn rules(&mut self, m: &raw::Manifest, resources: &mut [model::Resource]) {
+        // A field that failed its own check is missing from the model; a rule naming it would
+        // only repeat that problem as "unknown field", so such manifests skip the rule pass.
+        let complete = m.resources.iter().all(|(name, r)| match &r.0 {
+            Some(raw) => resources.iter().any(|model| model.name == name.value && model.fields.len() == raw.fields.len()),
+            None => false,
+        });
+        if !complete {
+            return;
+        }
+        let mut compiled = Vec::new();
+        for (position, (_, raw)) in m.resources.iter().enumerate() {
+            let Some(raw) = &raw.0 else { continue };
+            let resource = &resources[position];
+            let mut rules = Vec::new();
+            for rule in raw.rules.iter().filter_map(|r| r.0.as_ref()) {
+                match expr::compile(&rule.when, resource, resources) {
+                    Ok(c) => {
+                        let vectors = expr::vectors(&c, resource, resources);
+                        rules.push(model::Rule {
+                            name: rule.name.value.clone(),
+                            when: rule.when.value.clone(),
+                            action: rule.action.value,
+                            message: rule.message.clone().unwrap_or_else(|| format!("rejected by rule {}", rule.name.value)),
+                            ir: c.ir,
+                            refs: c.refs,
+                            counts: c.counts,
+                            vectors,
+                        });
+                    }
+                    Err(errors) => {
+                        for e in errors {
+                            let span = self.inside_string(&rule.when, e.range.start, e.range.end);
+                            self.error_hint(span, e.message, e.hint);
+                        }
+                    }
+                }
+            }
+            compiled.push((position, rules));
+        }
+        for (position, rules) in compiled {
+            resources[position].has_flags = rules.iter().any(|r| r.action == model::RuleAction::Flag);
+            resources[position].rules = rules;
+        }
     }
 
     fn resource(
@@ -313,7 +363,6 @@ impl Checker<'_> {
             self.at_least_a_second(&c.ttl)
         });
         let mut rule_names = HashSet::new();
-        let mut rules = Vec::new();
         for rule in r.rules.iter().filter_map(|r| r.0.as_ref()) {
             if let Err(reason) = check_identifier(&rule.name, "rule name") {
                 self.error(rule.name.span, reason);
@@ -321,12 +370,6 @@ impl Checker<'_> {
             if !rule_names.insert(rule.name.value.clone()) {
                 self.error(rule.name.span, format!("rule `{}` is defined twice in this resource", rule.name.value));
             }
-            rules.push(model::Rule {
-                name: rule.name.value.clone(),
-                when: rule.when.value.clone(),
-                action: rule.action.value,
-                message: rule.message.clone().unwrap_or_else(|| format!("rejected by rule {}", rule.name.value)),
-            });
         }
         if !operations.create && !operations.update && !r.rules.is_empty() {
             self.error(name.span, "rules run on create and update, and this resource has neither");
@@ -340,8 +383,9 @@ impl Checker<'_> {
             fields,
             filters,
             cache_ttl_seconds,
-            has_flags: rules.iter().any(|r| r.action == model::RuleAction::Flag),
-            rules,
+            // Both are filled by `rules`, once every resource is known.
+            has_flags: false,
+            rules: Vec::new(),
         }
     }
 
