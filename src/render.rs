@@ -333,6 +333,25 @@ mod tests {
     }
 
     #[test]
+    fn binary_files_are_copied_byte_for_byte_and_keep_their_mode() {
+        let bytes: &[u8] = &[0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n', 0, 0xff];
+        let mut stack = stack(&[]);
+        stack.files.push(TemplateFile { path: "logo.png".into(), contents: Cow::Owned(bytes.to_vec()), executable: false });
+        stack.files.push(TemplateFile {
+            path: "bin/run".into(),
+            contents: Cow::Owned(b"#!/bin/sh\r\nexit 0\r\n".to_vec()),
+            executable: true,
+        });
+        let service = service();
+        let files = render(&stack, &service, &Artifacts::of(&service)).unwrap();
+        assert_eq!(files[0].path, "bin/run");
+        assert_eq!(files[0].contents, b"#!/bin/sh\nexit 0\n", "text gets LF line endings");
+        assert!(files[0].executable);
+        assert_eq!(files[1].contents, bytes, "a binary file is not touched");
+        assert!(!files[1].executable);
+    }
+
+    #[test]
     fn migration_paths_expand_once_per_migration() {
         let files = render_one(&[("db/__migration__.sql.tera", "-- {{ migration.version }}\n{{ migration.sql | length > 0 }}\n")]).unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();

@@ -12,6 +12,7 @@ use super::names::{SYSTEM_FIELDS, SYSTEM_TABLES, camel_case, check_identifier, p
 use super::pattern::check_portable;
 use super::raw::{self, FieldType as RawType, Operation};
 use super::units::Duration;
+use crate::artifacts::openapi::RESERVED_RESOURCE_NAMES;
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::expr;
 use crate::model::{self, Auth, FieldType, Operations, Service, SetValue};
@@ -226,6 +227,30 @@ impl Checker<'_> {
         }
     }
 
+    /// Each resource names schemas in the OpenAPI document (`Payment`, `PaymentCreate`,
+    /// `PaymentUpdate`, `PaymentPage`) and so in every stack's types; a name that lands on the
+    /// document's own schemas or on another resource's would make two types one.
+    fn schema_name_clash(&mut self, name: &Spanned<String>, m: &raw::Manifest) {
+        if RESERVED_RESOURCE_NAMES.contains(&name.as_str()) {
+            self.error_hint(
+                name.span,
+                format!("resource name `{}` is taken by a schema every service has", name.value),
+                Some(format!("these names are taken: {}", RESERVED_RESOURCE_NAMES.join(", "))),
+            );
+            return;
+        }
+        for suffix in ["_create", "_update", "_page"] {
+            let Some(base) = name.strip_suffix(suffix) else { continue };
+            if m.resources.keys().any(|other| other.value == base) {
+                self.error_hint(
+                    name.span,
+                    format!("resource `{}` would share its type names with the `{base}` resource's `{}` schema", name.value, &suffix[1..]),
+                    Some("choose a name that does not end in _create, _update or _page".into()),
+                );
+            }
+        }
+    }
+
     fn resources(&mut self, m: &raw::Manifest, cache: model::CacheMode) -> Vec<model::Resource> {
         if m.resources.is_empty() {
             self.diags.push(Diagnostic::error("the manifest declares no resources").with_hint("add at least one under `resources:`"));
@@ -236,6 +261,8 @@ impl Checker<'_> {
         for (name, resource) in &m.resources {
             if let Err(reason) = check_identifier(name, "resource name") {
                 self.error(name.span, reason);
+            } else {
+                self.schema_name_clash(name, m);
             }
             let Some(resource) = &resource.0 else {
                 continue;
