@@ -7,6 +7,7 @@ pub mod check;
 pub mod names;
 pub mod pattern;
 pub mod raw;
+pub mod sample;
 pub mod units;
 
 use crate::diagnostic::{Diagnostic, Span};

@@ -5,9 +5,9 @@
 //! an optional field becomes `null` or is omitted, and a schema whose required field has no value
 //! gets no example at all rather than a wrong one.
 
-use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Map, Value, json};
 
+use crate::manifest::sample::sample;
 use crate::model::{Field, FieldType, Resource, Service, StringFormat, Transform};
 
 /// The instant every example happened at (the contract's own example timestamp).
@@ -84,7 +84,7 @@ pub(crate) fn field_value(service: &Service, field: &Field) -> Option<Value> {
                 Some(StringFormat::Uri) => format!("https://example.com/{}", field.name.replace('_', "-")),
                 Some(StringFormat::Uuid) => FREE_UUID.to_owned(),
                 None => match pattern {
-                    Some(pattern) => sample(pattern)?,
+                    Some(pattern) => sample(pattern, 0)?,
                     None => fit(&format!("example {}", field.name.replace('_', " ")), min_length.unwrap_or(0), *max_length),
                 },
             };
@@ -129,46 +129,6 @@ fn string_fits(value: &str, min: Option<u32>, max: u32, pattern: Option<&str>) -
     length >= min.unwrap_or(0) && length <= max && pattern_ok
 }
 
-/// The shortest string the pattern's leftmost choices produce. The caller checks the result
-/// against the pattern, so an unanchored or unusual pattern costs an example, never a wrong one.
-fn sample(pattern: &str) -> Option<String> {
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let mut out = String::new();
-    walk(&hir, &mut out).then_some(out)
-}
-
-fn walk(hir: &Hir, out: &mut String) -> bool {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => true,
-        HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
-            Ok(text) => {
-                out.push_str(text);
-                true
-            }
-            Err(_) => false,
-        },
-        HirKind::Class(Class::Unicode(class)) => {
-            // A visible ASCII character reads best; a negated class starts at U+0000.
-            let visible = class.ranges().iter().find_map(|r| {
-                let (start, end) = (r.start().max('!'), r.end().min('~'));
-                (start <= end).then_some(start)
-            });
-            match visible.or_else(|| class.ranges().first().map(|r| r.start())) {
-                Some(c) => {
-                    out.push(c);
-                    true
-                }
-                None => false,
-            }
-        }
-        HirKind::Class(Class::Bytes(_)) => false,
-        HirKind::Repetition(repetition) => (0..repetition.min).all(|_| walk(&repetition.sub, out)),
-        HirKind::Capture(capture) => walk(&capture.sub, out),
-        HirKind::Concat(parts) => parts.iter().all(|part| walk(part, out)),
-        HirKind::Alternation(branches) => branches.first().is_some_and(|branch| walk(branch, out)),
-    }
-}
-
 /// `10` with `scale` digits, clamped into the field's bounds and precision.
 fn decimal(precision: u32, scale: u32, min: Option<&str>, max: Option<&str>) -> Option<String> {
     let unit = 10_i128.checked_pow(scale)?;
@@ -196,7 +156,7 @@ mod tests {
     #[test]
     fn samples_satisfy_their_patterns() {
         for pattern in ["^[A-Z]{2}$", "^INV-[0-9]{6}$", "^[A-Z]{2}[0-9A-Z]{2,12}$", "^(foo|bar)+baz?$", r"^\d{3}-[a-z]+$"] {
-            let value = sample(pattern).unwrap();
+            let value = sample(pattern, 0).unwrap();
             assert!(regex::Regex::new(pattern).unwrap().is_match(&value), "{pattern} -> {value}");
         }
     }
