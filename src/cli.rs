@@ -55,6 +55,17 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Check a running service against the service contract, driven by its manifest.
+    ///
+    /// Every check has an id and a one-line description; a failure shows the request and the
+    /// response that revealed it. Exits 1 when any check fails. The suite creates rows, so point
+    /// it at a test deployment.
+    ///
+    /// Example:
+    ///
+    ///     skaffold conform --url http://127.0.0.1:8080 --manifest payments.yaml --jwt-secret dev-secret
+    #[command(verbatim_doc_comment)]
+    Conform(ConformArgs),
     /// Work with template trees (to start or maintain a fork of a stack).
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -119,6 +130,38 @@ pub struct ValidateArgs {
     pub format: Format,
     #[command(flatten)]
     pub templates: TemplatesSource,
+}
+
+#[derive(Debug, Args)]
+pub struct ConformArgs {
+    /// The service's base URL.
+    #[arg(long)]
+    pub url: String,
+    /// The manifest the service was rendered from.
+    #[arg(long)]
+    pub manifest: PathBuf,
+    /// The HS256 secret the service verifies tokens with (its AUTH_JWT_SECRET).
+    #[arg(long, value_name = "SECRET")]
+    pub jwt_secret: Option<String>,
+    /// An inbound webhook's signing secret, as NAME=whsec_...; repeatable.
+    #[arg(long = "webhook-secret", value_name = "NAME=SECRET")]
+    pub webhook_secrets: Vec<String>,
+    /// Run only the checks whose id starts with this (such as `errors.` or `crud.payments`); repeatable.
+    #[arg(long, value_name = "PREFIX")]
+    pub only: Vec<String>,
+    /// How to report.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One line per check, failures with their exchange.
+    Text,
+    /// Every result as JSON.
+    Json,
+    /// JUnit XML, for CI test reports.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

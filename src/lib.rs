@@ -8,6 +8,7 @@
 pub mod artifacts;
 pub mod cli;
 mod cmd;
+pub mod conform;
 pub mod diagnostic;
 pub mod error;
 pub mod expr;
@@ -35,6 +36,7 @@ pub fn run() -> ExitCode {
         Command::Stacks(source) => cmd::stacks::run(&source),
         Command::Schema => cmd::schema::run(),
         Command::Completions { shell } => cmd::completions::run(shell),
+        Command::Conform(args) => cmd::conform::run(&args),
         Command::Templates(TemplatesCommand::Export { stack, dir }) => cmd::templates::export(&stack, &dir),
     };
     match result {

@@ -2,6 +2,7 @@
 //! [`CliError`] for the edge to render.
 
 pub mod completions;
+pub mod conform;
 pub mod init;
 pub mod new;
 pub mod schema;

@@ -822,7 +822,8 @@ fn millis(d: Option<&Spanned<Duration>>, default: u64) -> u64 {
     d.map_or(default, |d| d.millis)
 }
 
-fn is_absolute_uri(uri: &str) -> bool {
+/// Whether `uri` has a scheme and something after it, with no white space.
+pub(crate) fn is_absolute_uri(uri: &str) -> bool {
     uri.split_once(':').is_some_and(|(scheme, rest)| {
         !rest.is_empty()
             && scheme.starts_with(|c: char| c.is_ascii_alphabetic())

@@ -15,6 +15,7 @@ use crate::model::Service;
 use crate::yaml::{self, Limits, Node, NodeKind, ScalarKind};
 
 pub use check::CheckContext;
+pub(crate) use check::is_absolute_uri;
 
 /// A `--set key.path=value` override, applied to the YAML tree before validation.
 #[derive(Debug, Clone, PartialEq)]

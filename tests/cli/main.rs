@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod conform;
 mod errors;
 mod examples;
 mod init;

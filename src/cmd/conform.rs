@@ -1,0 +1,37 @@
+//! `skaffold conform`: run the contract's checks against a running service.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use crate::cli::{ConformArgs, ReportFormat};
+use crate::conform::{self, report};
+use crate::error::CliError;
+use crate::templates::Source;
+
+pub fn run(args: &ConformArgs) -> Result<ExitCode, CliError> {
+    let (_, service) = super::load_service(&args.manifest, &[], &Source::Embedded)?;
+    let mut webhook_secrets = BTreeMap::new();
+    for pair in &args.webhook_secrets {
+        let (name, secret) =
+            pair.split_once('=').ok_or_else(|| CliError::usage(format!("--webhook-secret `{pair}` is not NAME=SECRET")))?;
+        webhook_secrets.insert(name.to_owned(), secret.to_owned());
+    }
+    let config = conform::Config {
+        base_url: args.url.clone(),
+        openapi_json: crate::artifacts::openapi::to_json(&service),
+        service,
+        jwt_secret: args.jwt_secret.clone(),
+        webhook_secrets,
+        only: args.only.clone(),
+    };
+    let report = conform::run(&config).map_err(CliError::usage)?;
+    print!(
+        "{}",
+        match args.format {
+            ReportFormat::Text => report::text(&report),
+            ReportFormat::Json => report::json(&report),
+            ReportFormat::Junit => report::junit(&report),
+        }
+    );
+    Ok(if report.failed() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

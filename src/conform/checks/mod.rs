@@ -1,0 +1,18 @@
+//! The checks, one module per contract area. Each function returns its checks in the order they
+//! run; ids are `<group>.<name>` or `<group>.<plural>.<name>`.
+
+mod crud;
+mod errors;
+mod health;
+
+use super::Check;
+use crate::model::Service;
+
+pub fn all(service: &Service) -> Vec<Check<'_>> {
+    let mut checks = health::checks(service);
+    checks.extend(errors::checks(service));
+    for resource in &service.resources {
+        checks.extend(crud::checks(resource));
+    }
+    checks
+}

@@ -1,0 +1,99 @@
+//! `skaffold conform` against a deliberately imperfect service: a few canned answers on a
+//! loopback socket. The suite must pass what is right and report what is wrong, with the exchange.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+
+use crate::harness::{Test, root};
+
+/// Serves `answer(path, headers)` to every request, on 127.0.0.1, from a thread that ends with the
+/// test process. Returns the base URL.
+fn serve(answer: fn(&str, &[(String, String)]) -> String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            let path = line.split(' ').nth(1).unwrap_or("/").to_owned();
+            let mut headers = Vec::new();
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+                if let Some((n, v)) = h.trim_end().split_once(':') {
+                    headers.push((n.trim().to_ascii_lowercase(), v.trim().to_owned()));
+                }
+            }
+            let length: usize = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = stream.write_all(answer(&path, &headers).as_bytes());
+        }
+    });
+    url
+}
+
+fn response(status: &str, content_type: &str, extra: &str, body: &str) -> String {
+    format!("HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n{body}", body.len())
+}
+
+fn half_right(path: &str, headers: &[(String, String)]) -> String {
+    let request_id = headers.iter().find(|(n, _)| n == "x-request-id").map_or("generated-1", |(_, v)| v.as_str());
+    if path == "/health/live" {
+        return response(
+            "200 OK",
+            "application/json",
+            &format!("x-content-type-options: nosniff\r\nx-request-id: {request_id}\r\n"),
+            r#"{"status":"ok"}"#,
+        );
+    }
+    // The planted violation: an error served as plain JSON instead of a problem.
+    response("404 Not Found", "application/json", &format!("x-request-id: {request_id}\r\n"), r#"{"error":"not found"}"#)
+}
+
+#[test]
+fn conform_passes_what_is_right_and_reports_what_is_wrong() {
+    let url = serve(half_right);
+    let manifest = root().join("examples/notes.yaml");
+    let run = Test::new()
+        .args(["conform", "--url", &url, "--manifest"])
+        .arg(&manifest)
+        .args(["--only", "health.live", "--only", "headers.request-id-kept", "--only", "errors.unknown-route"])
+        .status(1)
+        .run();
+    let line = |id: &str| run.stdout.lines().find(|l| l.contains(id)).unwrap_or_default().to_owned();
+    assert!(line("health.live").starts_with("pass"), "{}", run.stdout);
+    assert!(line("headers.request-id-kept").starts_with("pass"), "{}", run.stdout);
+    assert!(line("errors.unknown-route").starts_with("FAIL"), "{}", run.stdout);
+    assert!(run.stdout.contains("an error answered \"application/json\", not application/problem+json"), "{}", run.stdout);
+    assert!(run.stdout.contains("> GET /v1/conform-no-such-route"), "the failing request is shown:\n{}", run.stdout);
+    assert!(run.stdout.trim_end().ends_with("conform: 2 passed, 1 failed, 0 not applicable"), "{}", run.stdout);
+}
+
+#[test]
+fn conform_reports_as_junit_and_json() {
+    let url = serve(half_right);
+    let manifest = root().join("examples/notes.yaml");
+    let run =
+        Test::new().args(["conform", "--url", &url, "--format", "junit", "--only", "health.", "--manifest"]).arg(&manifest).status(1).run();
+    assert!(run.stdout.starts_with("<?xml"), "{}", run.stdout);
+    assert!(run.stdout.contains("<testcase classname=\"health\" name=\"health.live\""), "{}", run.stdout);
+    assert!(run.stdout.contains("<failure message="), "{}", run.stdout);
+    let run = Test::new().args(["conform", "--url", &url, "--format", "json", "--only", "health.live", "--manifest"]).arg(&manifest).run();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["results"][0]["id"], "health.live");
+    assert_eq!(report["results"][0]["status"], "pass");
+}
+
+#[test]
+fn conform_needs_the_jwt_secret_when_the_manifest_uses_jwt() {
+    let manifest = root().join("examples/payments.yaml");
+    let run = Test::new().args(["conform", "--url", "http://127.0.0.1:9", "--manifest"]).arg(&manifest).status(2).run();
+    assert!(run.stderr.contains("--jwt-secret"), "{}", run.stderr);
+}
