@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn valid_values_meet_the_field_constraints() {
         let s = service(
-            "skaffold: 1\nname: shop\nresources:\n  item:\n    fields:\n      code: { type: string, unique: true, pattern: \"^INV-[0-9]{6}$\" }\n      email: { type: string, format: email }\n      short: { type: string, min_length: 3, max_length: 4 }\n      price: { type: decimal, precision: 6, scale: 2, min: \"0.01\", max: \"0.50\" }\n      qty: { type: integer, min: 5 }\n",
+            "skaffold: 1\nname: shop\nresources:\n  item:\n    fields:\n      code: { type: string, unique: true, pattern: \"^INV-[0-9]{6}$\" }\n      email: { type: string, format: email }\n      brief: { type: string, min_length: 3, max_length: 4 }\n      price: { type: decimal, precision: 6, scale: 2, min: \"0.01\", max: \"0.50\" }\n      qty: { type: integer, min: 5 }\n",
         );
         let values = Values::new(123_456);
         let item = &s.resources[0];
@@ -179,7 +179,7 @@ mod tests {
         let code = body["code"].as_str().unwrap();
         assert!(regex::Regex::new("^INV-[0-9]{6}$").unwrap().is_match(code), "{code}");
         assert!(body["email"].as_str().unwrap().contains('@'));
-        assert!((3..=4).contains(&body["short"].as_str().unwrap().chars().count()));
+        assert!((3..=4).contains(&body["brief"].as_str().unwrap().chars().count()));
         assert_eq!(body["price"], "0.50");
         assert_eq!(body["qty"], 5);
         let again = create_body(&values, item, &Map::new()).unwrap();
