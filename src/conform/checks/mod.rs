@@ -1,9 +1,11 @@
 //! The checks, one module per contract area. Each function returns its checks in the order they
 //! run; ids are `<group>.<name>` or `<group>.<plural>.<name>`.
 
+mod auth;
 mod crud;
 mod errors;
 mod health;
+mod idempotency;
 
 use super::Check;
 use crate::model::Service;
@@ -11,6 +13,8 @@ use crate::model::Service;
 pub fn all(service: &Service) -> Vec<Check<'_>> {
     let mut checks = health::checks(service);
     checks.extend(errors::checks(service));
+    checks.extend(idempotency::checks(service));
+    checks.extend(auth::checks(service));
     for resource in &service.resources {
         checks.extend(crud::checks(resource));
     }
