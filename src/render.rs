@@ -280,7 +280,7 @@ mod tests {
     fn stack(files: &[(&str, &str)]) -> Stack {
         Stack {
             name: "test".into(),
-            descriptor: Descriptor { description: "test".into(), language: "rust".into() },
+            descriptor: Descriptor { description: "test".into(), language: "rust".into(), check: None },
             descriptor_text: String::new(),
             files: files
                 .iter()

@@ -40,6 +40,29 @@ pub struct Descriptor {
     pub description: String,
     /// The language of the generated code (`rust`, `typescript`, `python`, `go`, `csharp`).
     pub language: String,
+    /// How the end-to-end harness (`scripts/e2e`) builds, tests and starts a rendered service.
+    #[serde(default)]
+    pub check: Option<CheckCommands>,
+}
+
+/// Shell commands run inside a rendered service, in this order. The harness sets `PORT`,
+/// `DATABASE_URL` and the service's secrets, and skips the stack (saying why) when a command in
+/// `requires` is not on the `PATH`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckCommands {
+    /// Programs the commands need, such as `cargo` or `node`.
+    pub requires: Vec<String>,
+    /// Fetches dependencies (`npm ci`); optional.
+    #[serde(default)]
+    pub setup: Option<String>,
+    /// Formatting and lint checks that must pass with no warning.
+    pub lint: String,
+    pub build: String,
+    /// The generated project's own tests, against `DATABASE_URL`.
+    pub test: String,
+    /// Starts the service in the foreground; it must stop with exit 0 on SIGTERM.
+    pub run: String,
 }
 
 /// One file of a template tree.
