@@ -1,11 +1,13 @@
 //! The checks, one module per contract area. Each function returns its checks in the order they
 //! run; ids are `<group>.<name>` or `<group>.<plural>.<name>`.
 
+mod audit;
 mod auth;
 mod crud;
 mod errors;
 mod health;
 mod idempotency;
+mod rules;
 
 use super::Check;
 use crate::model::Service;
@@ -15,8 +17,10 @@ pub fn all(service: &Service) -> Vec<Check<'_>> {
     checks.extend(errors::checks(service));
     checks.extend(idempotency::checks(service));
     checks.extend(auth::checks(service));
+    checks.extend(audit::checks(service));
     for resource in &service.resources {
         checks.extend(crud::checks(resource));
+        checks.extend(rules::checks(resource));
     }
     checks
 }
