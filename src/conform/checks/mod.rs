@@ -7,7 +7,9 @@ mod crud;
 mod errors;
 mod health;
 mod idempotency;
+mod ratelimit;
 mod rules;
+mod webhooks;
 
 use super::Check;
 use crate::model::Service;
@@ -18,9 +20,12 @@ pub fn all(service: &Service) -> Vec<Check<'_>> {
     checks.extend(idempotency::checks(service));
     checks.extend(auth::checks(service));
     checks.extend(audit::checks(service));
+    checks.extend(webhooks::checks(service));
     for resource in &service.resources {
         checks.extend(crud::checks(resource));
         checks.extend(rules::checks(resource));
     }
+    // Last: it empties the suite's token bucket, which would slow every check after it.
+    checks.extend(ratelimit::checks(service));
     checks
 }
