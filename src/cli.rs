@@ -146,6 +146,12 @@ pub struct ConformArgs {
     /// An inbound webhook's signing secret, as NAME=whsec_...; repeatable.
     #[arg(long = "webhook-secret", value_name = "NAME=SECRET")]
     pub webhook_secrets: Vec<String>,
+    /// Listen here for the service's outbound events (its EVENTS_WEBHOOK_URL); loopback only.
+    #[arg(long, value_name = "ADDR")]
+    pub events_listen: Option<std::net::SocketAddr>,
+    /// The service's EVENTS_WEBHOOK_SECRET, to verify event signatures.
+    #[arg(long, value_name = "SECRET")]
+    pub events_secret: Option<String>,
     /// Run only the checks whose id starts with this (such as `errors.` or `crud.payments`); repeatable.
     #[arg(long, value_name = "PREFIX")]
     pub only: Vec<String>,

@@ -22,6 +22,8 @@ pub fn run(args: &ConformArgs) -> Result<ExitCode, CliError> {
         service,
         jwt_secret: args.jwt_secret.clone(),
         webhook_secrets,
+        events_listen: args.events_listen,
+        events_secret: args.events_secret.clone(),
         only: args.only.clone(),
     };
     let report = conform::run(&config).map_err(CliError::usage)?;

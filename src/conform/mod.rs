@@ -10,6 +10,7 @@ mod checks;
 pub mod http;
 pub mod jwt;
 pub mod payload;
+pub mod receiver;
 pub mod report;
 
 use std::collections::BTreeMap;
@@ -30,6 +31,10 @@ pub struct Config {
     pub openapi_json: String,
     pub jwt_secret: Option<String>,
     pub webhook_secrets: BTreeMap<String, String>,
+    /// Where the suite's event receiver listens (the service's `EVENTS_WEBHOOK_URL` points here).
+    pub events_listen: Option<std::net::SocketAddr>,
+    /// The service's `EVENTS_WEBHOOK_SECRET`, to verify deliveries.
+    pub events_secret: Option<String>,
     /// Only checks whose id starts with one of these run (all when empty).
     pub only: Vec<String>,
 }
@@ -123,6 +128,7 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     pub client: Client,
     pub values: Values,
+    pub receiver: Option<receiver::Receiver>,
 }
 
 impl Ctx<'_> {
@@ -225,8 +231,14 @@ pub fn run(config: &Config) -> Result<Report, String> {
         (Auth::Jwt { .. }, None) => return Err("the manifest uses JWT auth: pass --jwt-secret (the service's AUTH_JWT_SECRET)".into()),
     };
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let ctx =
-        Ctx { service: &config.service, config, client: Client::new(&config.base_url, token), values: Values::new(now ^ u64::from(nanos)) };
+    let receiver = config.events_listen.map(receiver::Receiver::start).transpose()?;
+    let ctx = Ctx {
+        service: &config.service,
+        config,
+        client: Client::new(&config.base_url, token),
+        values: Values::new(now ^ u64::from(nanos)),
+        receiver,
+    };
     let mut results = Vec::new();
     for check in checks::all(&config.service) {
         if !config.only.is_empty() && !config.only.iter().any(|p| check.id.starts_with(p.as_str())) {

@@ -1,8 +1,10 @@
 //! `skaffold conform` against a deliberately imperfect service: a few canned answers on a
 //! loopback socket. The suite must pass what is right and report what is wrong, with the exchange.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpListener;
+
+use skaffold::conform::receiver::read_request;
 
 use crate::harness::{Test, root};
 
@@ -15,25 +17,8 @@ fn serve(answer: fn(&str, &[(String, String)]) -> String) -> String {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            let path = line.split(' ').nth(1).unwrap_or("/").to_owned();
-            let mut headers = Vec::new();
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-                if let Some((n, v)) = h.trim_end().split_once(':') {
-                    headers.push((n.trim().to_ascii_lowercase(), v.trim().to_owned()));
-                }
-            }
-            let length: usize = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let _ = stream.write_all(answer(&path, &headers).as_bytes());
+            let Some(request) = read_request(&mut reader) else { continue };
+            let _ = stream.write_all(answer(&request.path, &request.headers).as_bytes());
         }
     });
     url

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod crud;
 mod errors;
+mod events;
 mod health;
 mod idempotency;
 mod ratelimit;
@@ -21,6 +22,7 @@ pub fn all(service: &Service) -> Vec<Check<'_>> {
     checks.extend(auth::checks(service));
     checks.extend(audit::checks(service));
     checks.extend(webhooks::checks(service));
+    checks.extend(events::checks(service));
     for resource in &service.resources {
         checks.extend(crud::checks(resource));
         checks.extend(rules::checks(resource));
