@@ -66,6 +66,16 @@ pub enum Command {
     ///     skaffold conform --url http://127.0.0.1:8080 --manifest payments.yaml --jwt-secret dev-secret
     #[command(verbatim_doc_comment)]
     Conform(ConformArgs),
+    /// Print an HS256 token a service rendered from the manifest accepts, for local development.
+    ///
+    /// The token carries the manifest's issuer and audience, the given scopes (every scope of the
+    /// service when none is given) and lasts an hour.
+    ///
+    /// Example:
+    ///
+    ///     curl -H "Authorization: Bearer $(skaffold token payments.yaml --secret dev-secret)" localhost:8080/v1/payments
+    #[command(verbatim_doc_comment)]
+    Token(TokenArgs),
     /// Work with template trees (to start or maintain a fork of a stack).
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -158,6 +168,21 @@ pub struct ConformArgs {
     /// How to report.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The manifest the service was rendered from.
+    pub manifest: PathBuf,
+    /// The service's AUTH_JWT_SECRET.
+    #[arg(long)]
+    pub secret: String,
+    /// The token's subject (the audit trail's actor).
+    #[arg(long, default_value = "developer")]
+    pub subject: String,
+    /// A scope such as `payments:read`; repeatable. Default: every scope of the service.
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -37,6 +37,7 @@ pub fn run() -> ExitCode {
         Command::Schema => cmd::schema::run(),
         Command::Completions { shell } => cmd::completions::run(shell),
         Command::Conform(args) => cmd::conform::run(&args),
+        Command::Token(args) => cmd::conform::token(&args),
         Command::Templates(TemplatesCommand::Export { stack, dir }) => cmd::templates::export(&stack, &dir),
     };
     match result {

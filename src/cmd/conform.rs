@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use crate::cli::{ConformArgs, ReportFormat};
+use crate::cli::{ConformArgs, ReportFormat, TokenArgs};
 use crate::conform::{self, report};
 use crate::error::CliError;
 use crate::templates::Source;
@@ -36,4 +36,16 @@ pub fn run(args: &ConformArgs) -> Result<ExitCode, CliError> {
         }
     );
     Ok(if report.failed() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `skaffold token`: a development token for a service rendered from the manifest.
+pub fn token(args: &TokenArgs) -> Result<ExitCode, CliError> {
+    let (_, service) = super::load_service(&args.manifest, &[], &Source::Embedded)?;
+    let crate::model::Auth::Jwt { issuer, audience } = &service.auth else {
+        return Err(CliError::usage(format!("{} has `auth: none`: its service takes no tokens", args.manifest.display())));
+    };
+    let scopes = if args.scopes.is_empty() { conform::all_scopes(&service) } else { args.scopes.clone() };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    println!("{}", conform::jwt::sign(args.secret.as_bytes(), &conform::jwt::claims(issuer, audience, &args.subject, &scopes, now)));
+    Ok(ExitCode::SUCCESS)
 }

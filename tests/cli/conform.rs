@@ -82,3 +82,22 @@ fn conform_needs_the_jwt_secret_when_the_manifest_uses_jwt() {
     let run = Test::new().args(["conform", "--url", "http://127.0.0.1:9", "--manifest"]).arg(&manifest).status(2).run();
     assert!(run.stderr.contains("--jwt-secret"), "{}", run.stderr);
 }
+
+#[test]
+fn token_mints_what_the_manifest_expects() {
+    let manifest = root().join("examples/payments.yaml");
+    let run = Test::new().arg("token").arg(&manifest).args(["--secret", "dev-secret", "--scope", "payments:read"]).run();
+    let token = run.stdout.trim();
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "{token}");
+    use base64::Engine as _;
+    let claims: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    assert_eq!(claims["iss"], "https://auth.example.com/");
+    assert_eq!(claims["aud"], "payments-api");
+    assert_eq!(claims["scope"], "payments:read");
+    let signature = skaffold::conform::jwt::hmac_sha256(b"dev-secret", format!("{}.{}", parts[0], parts[1]).as_bytes());
+    assert_eq!(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature), parts[2]);
+    let run = Test::new().arg("token").arg(root().join("examples/notes.yaml")).args(["--secret", "s"]).status(2).run();
+    assert!(run.stderr.contains("auth: none"), "{}", run.stderr);
+}

@@ -1,0 +1,179 @@
+"""Failure drills for a running rendered service (section 9 of the service contract), used by
+scripts/e2e after `skaffold conform` has passed over the service:
+
+- schema: the service's database after its own migrations has exactly the schema the rendered SQL
+  gives when applied directly (pg_dump --schema-only, tool bookkeeping tables left out);
+- statement-timeout: a query blocked past the statement timeout answers 503 `timeout`;
+- database-down: with PostgreSQL stopped, live stays 200, ready turns 503 and /v1 answers 503
+  within the acquire timeout; once it is back, the service recovers without a restart;
+- sigterm: a request in flight when SIGTERM arrives completes, and the process exits 0.
+
+Waiting is on observable state (pg_locks, pg_stat_activity, HTTP answers) with deadlines, never on
+a fixed sleep.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+
+# The drills run the service with these, so the timings they check are known.
+STATEMENT_TIMEOUT_MS = 1500
+ACQUIRE_TIMEOUT_MS = 1000
+ENV = {"DATABASE_STATEMENT_TIMEOUT_MS": str(STATEMENT_TIMEOUT_MS), "DATABASE_POOL_ACQUIRE_TIMEOUT_MS": str(ACQUIRE_TIMEOUT_MS)}
+# Tables a stack's migration tool keeps for itself; the shared schema leaves them out.
+TOOL_TABLES = ["_sqlx_migrations", "alembic_version", "goose_db_version", "pgmigrations"]
+
+
+def token(secret, issuer, audience, scopes):
+    def b64(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    now = int(time.time())
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    claims = b64(json.dumps({"iss": issuer, "aud": audience, "sub": "e2e-drills", "scope": " ".join(scopes), "iat": now, "nbf": now, "exp": now + 3600}).encode())
+    signature = b64(hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest())
+    return f"{header}.{claims}.{signature}"
+
+
+def request(url, headers=None, timeout=30):
+    """(status, parsed JSON or None); a refused connection is status 0."""
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            body = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        body, status = error.read(), error.code
+    except OSError:
+        return 0, None
+    try:
+        return status, json.loads(body)
+    except ValueError:
+        return status, None
+
+
+def wait_until(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return None
+        time.sleep(0.05)  # polling observable state, bounded by the deadline
+    return f"{what} did not happen within {timeout} s"
+
+
+def psql_value(db_url, sql):
+    out = subprocess.run(["psql", "-X", "-At", db_url, "-c", sql], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def schema(pg, service_db_url, migrations, name):
+    """Compares the service's schema with the rendered SQL applied directly."""
+    reference = pg.create_database(f"ref_{name}")
+    for migration in migrations:
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", reference, "-f", str(migration)], check=True, stdout=subprocess.DEVNULL)
+
+    def dump(url):
+        argv = ["pg_dump", "--schema-only", "--no-owner", "--no-privileges", url]
+        for table in TOOL_TABLES:
+            argv += ["--exclude-table", table]
+        text = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+        # pg_dump 15.x writes a random \restrict key per dump; it is not schema.
+        return [line for line in text.splitlines() if not line.startswith(("\\restrict", "\\unrestrict"))]
+
+    ours, theirs = dump(service_db_url), dump(reference)
+    if ours == theirs:
+        return None
+    diff = [line for line in ours if line not in theirs][:5] + ["---"] + [line for line in theirs if line not in ours][:5]
+    return "the service's schema differs from the rendered migrations: " + " | ".join(diff)
+
+
+def statement_timeout(base_url, db_url, table, path, headers):
+    """Holds a lock on the table past the statement timeout and expects 503 `timeout`."""
+    hold_s = STATEMENT_TIMEOUT_MS / 1000 * 3
+    locker = subprocess.Popen(["psql", "-X", "-q", db_url, "-c", f"BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep({hold_s}); COMMIT;"], stdout=subprocess.DEVNULL)
+    try:
+        problem = wait_until(
+            lambda: psql_value(db_url, f"SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '{table}' AND l.mode = 'AccessExclusiveLock' AND l.granted") == "1",
+            10,
+            "taking the table lock",
+        )
+        if problem:
+            return problem
+        started = time.monotonic()
+        status, body = request(f"{base_url}{path}", headers)
+        elapsed = time.monotonic() - started
+        if status != 503 or not (body or {}).get("type", "").endswith("timeout"):
+            return f"a query blocked past the statement timeout answered {status} {body}, not 503 timeout"
+        if elapsed > STATEMENT_TIMEOUT_MS / 1000 + 2:
+            return f"the timeout took {elapsed:.1f} s for a {STATEMENT_TIMEOUT_MS} ms statement timeout"
+        return None
+    finally:
+        locker.terminate()
+        locker.wait()
+
+
+def database_down(pg, base_url, path, headers):
+    """Stops PostgreSQL under the running service, checks it degrades, restarts it, checks recovery."""
+    pg.stop_server()
+    try:
+        status, _ = request(f"{base_url}/health/live")
+        if status != 200:
+            return f"with the database down, live answered {status}"
+        status, body = request(f"{base_url}/health/ready")
+        if status != 503 or (body or {}).get("checks", {}).get("database") != "error":
+            return f"with the database down, ready answered {status} {body}"
+        started = time.monotonic()
+        status, body = request(f"{base_url}{path}", headers)
+        elapsed = time.monotonic() - started
+        if status != 503:
+            return f"with the database down, {path} answered {status} {body}"
+        if elapsed > ACQUIRE_TIMEOUT_MS / 1000 + 2:
+            return f"with the database down, {path} took {elapsed:.1f} s (acquire timeout {ACQUIRE_TIMEOUT_MS} ms)"
+    finally:
+        pg.start_server()
+    problem = wait_until(lambda: request(f"{base_url}/health/ready")[0] == 200, 30, "ready answering 200 after the database came back")
+    if problem:
+        return problem
+    status, _ = request(f"{base_url}{path}", headers)
+    return None if status == 200 else f"after the database came back, {path} answered {status}"
+
+
+def sigterm(process, base_url, db_url, table, path, headers):
+    """SIGTERM while a request waits on a lock: the request completes and the process exits 0."""
+    hold_s = STATEMENT_TIMEOUT_MS / 1000 / 2
+    locker = subprocess.Popen(["psql", "-X", "-q", db_url, "-c", f"BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep({hold_s}); COMMIT;"], stdout=subprocess.DEVNULL)
+    result = {}
+    try:
+        problem = wait_until(
+            lambda: psql_value(db_url, f"SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '{table}' AND l.granted") != "0",
+            10,
+            "taking the table lock",
+        )
+        if problem:
+            return problem
+        worker = threading.Thread(target=lambda: result.update(answer=request(f"{base_url}{path}", headers)))
+        worker.start()
+        problem = wait_until(lambda: psql_value(db_url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") != "0", 10, "the request reaching the database")
+        if problem:
+            return problem
+        process.send_signal(signal.SIGTERM)
+        worker.join(timeout=30)
+        status = result.get("answer", (0, None))[0]
+        if status != 200:
+            return f"the request in flight at SIGTERM answered {status}, not 200"
+        try:
+            code = process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return "the service did not exit within 20 s of SIGTERM"
+        return None if code == 0 else f"the service exited {code} after SIGTERM"
+    finally:
+        locker.terminate()
+        locker.wait()
