@@ -301,19 +301,30 @@ impl Checker<'_> {
     /// Compiles every rule's `when`. This runs after all resources are built because a rule may
     /// read through a ref to a resource declared later, or count another resource's rows.
     fn rules(&mut self, m: &raw::Manifest, resources: &mut [model::Resource]) {
-        // A field that failed its own check is missing from the model; a rule naming it would
-        // only repeat that problem as "unknown field", so such manifests skip the rule pass.
-        let complete = m.resources.iter().all(|(name, r)| match &r.0 {
-            Some(raw) => resources.iter().any(|model| model.name == name.value && model.fields.len() == raw.fields.len()),
-            None => false,
-        });
-        if !complete {
-            return;
+        // A field that failed its own check is missing from the model; a rule reading it, on its
+        // resource or through a ref, would only repeat that problem as "unknown field". Such
+        // rules wait for the next run; every other rule is checked now.
+        let incomplete: HashSet<&str> = m
+            .resources
+            .iter()
+            .filter(|(name, r)| match &r.0 {
+                Some(raw) => !resources.iter().any(|model| model.name == name.value && model.fields.len() == raw.fields.len()),
+                None => true,
+            })
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if m.resources.len() != resources.len() {
+            return; // A resource failed to load at all: positions below would not line up.
         }
         let mut compiled = Vec::new();
         for (position, (_, raw)) in m.resources.iter().enumerate() {
             let Some(raw) = &raw.0 else { continue };
             let resource = &resources[position];
+            let reads_incomplete = incomplete.contains(resource.name.as_str())
+                || resource.fields.iter().any(|f| matches!(&f.ty, FieldType::Ref { resource } if incomplete.contains(resource.as_str())));
+            if reads_incomplete {
+                continue;
+            }
             let mut rules = Vec::new();
             for rule in raw.rules.iter().filter_map(|r| r.0.as_ref()) {
                 match expr::compile(&rule.when, resource, resources) {
