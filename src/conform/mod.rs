@@ -181,6 +181,21 @@ impl Ctx<'_> {
         Ok((ex, row))
     }
 
+    /// A merge patch that changes the first field a client may update (not a ref), or `{}`.
+    pub fn patch_body(&self, resource: &Resource) -> Value {
+        let field = resource.fields.iter().find(|f| f.writable_on_update() && !matches!(f.ty, crate::model::FieldType::Ref { .. }));
+        field.and_then(|f| self.values.valid(f).map(|v| json!({ &f.name: v }))).unwrap_or_else(|| json!({}))
+    }
+
+    /// PATCHes row `id` with a merge patch, with `If-Match` when given.
+    pub fn patch(&self, resource: &Resource, id: &str, body: &Value, if_match: Option<&str>) -> Result<Exchange, Failure> {
+        let mut request = self.client.request("PATCH", &item(resource, id)).header("content-type", "application/merge-patch+json");
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        Ok(request.body(body.to_string().into_bytes()).send()?)
+    }
+
     /// Checks that `ex` is an RFC 9457 problem of `slug` with `status`, as section 3 says.
     pub fn expect_problem(&self, ex: &Exchange, status: u16, slug: &str) -> Outcome {
         ensure(ex.status == status, ex, || format!("expected {status} {slug}, got {}", ex.status))?;

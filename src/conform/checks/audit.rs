@@ -1,10 +1,10 @@
 //! Section 6's audit trail: each mutation leaves exactly one audit event, with the actor and the
 //! before and after states, served by `GET /v1/audit-events`.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::conform::{Check, Ctx, Failure, Outcome, ensure, item};
-use crate::model::{Auth, FieldType, Resource, Service};
+use crate::model::{Auth, Resource, Service};
 
 pub fn checks(service: &Service) -> Vec<Check<'_>> {
     let target = service.resources.iter().find(|r| r.operations.create && r.operations.update && r.operations.delete);
@@ -27,14 +27,7 @@ fn events(ctx: &Ctx, r: &Resource, id: &str) -> Result<Vec<Value>, Failure> {
 fn trail(ctx: &Ctx, r: &Resource) -> Outcome {
     let (_, row) = ctx.create(r)?;
     let id = row["id"].as_str().unwrap_or_default().to_owned();
-    let field = r.fields.iter().find(|f| f.writable_on_update() && !matches!(f.ty, FieldType::Ref { .. }));
-    let patch = field.and_then(|f| ctx.values.valid(f).map(|v| json!({ &f.name: v }))).unwrap_or_else(|| json!({}));
-    let ex = ctx
-        .client
-        .request("PATCH", &item(r, &id))
-        .header("content-type", "application/merge-patch+json")
-        .body(patch.to_string().into_bytes())
-        .send()?;
+    let ex = ctx.patch(r, &id, &ctx.patch_body(r), None)?;
     ensure(ex.status == 200, &ex, || format!("PATCH answered {}", ex.status))?;
     let updated = ex.json().unwrap_or_default();
     let ex = ctx.client.request("DELETE", &item(r, &id)).send()?;

@@ -203,20 +203,9 @@ fn encode(text: &str) -> String {
 
 fn update(ctx: &Ctx, r: &Resource) -> Outcome {
     let (_, row) = ctx.create(r)?;
-    let path = item(r, &id_of(&row));
-    let updatable = r.fields.iter().find(|f| f.writable_on_update() && !matches!(f.ty, FieldType::Ref { .. }));
-    let patch = match updatable.and_then(|f| ctx.values.valid(f).map(|v| (f.name.clone(), v))) {
-        Some((name, value)) => json!({ name: value }),
-        None => json!({}),
-    };
-    let send = |body: &Value, if_match: &str| {
-        ctx.client
-            .request("PATCH", &path)
-            .header("if-match", if_match)
-            .header("content-type", "application/merge-patch+json")
-            .body(body.to_string().into_bytes())
-            .send()
-    };
+    let id = id_of(&row);
+    let patch = ctx.patch_body(r);
+    let send = |body: &Value, if_match: &str| ctx.patch(r, &id, body, Some(if_match));
     let ex = send(&patch, "\"1\"")?;
     ensure(ex.status == 200, &ex, || format!("PATCH answered {}, not 200", ex.status))?;
     let updated = ex.json().unwrap_or_default();

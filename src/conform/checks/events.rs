@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::conform::receiver::Delivery;
-use crate::conform::{Check, Ctx, Failure, Outcome, item};
-use crate::model::{FieldType, Resource, Service};
+use crate::conform::{Check, Ctx, Failure, Outcome};
+use crate::model::{Resource, Service};
 
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -98,14 +98,7 @@ fn created(ctx: &Ctx, r: &Resource) -> Outcome {
 fn updated(ctx: &Ctx, r: &Resource) -> Outcome {
     let (_, row) = ctx.create(r)?;
     let id = row["id"].as_str().unwrap_or_default().to_owned();
-    let field = r.fields.iter().find(|f| f.writable_on_update() && !matches!(f.ty, FieldType::Ref { .. }));
-    let patch = field.and_then(|f| ctx.values.valid(f).map(|v| json!({ &f.name: v }))).unwrap_or_else(|| json!({}));
-    let ex = ctx
-        .client
-        .request("PATCH", &item(r, &id))
-        .header("content-type", "application/merge-patch+json")
-        .body(patch.to_string().into_bytes())
-        .send()?;
+    let ex = ctx.patch(r, &id, &ctx.patch_body(r), None)?;
     crate::conform::ensure(ex.status == 200, &ex, || format!("PATCH answered {}", ex.status))?;
     let (delivery, _) = accepted(ctx, &format!("{}.updated", r.name), &id)?;
     verify(ctx, &delivery)?;
