@@ -145,8 +145,11 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 pub struct ConformArgs {
     /// The service's base URL.
+    #[arg(long, required_unless_present = "list")]
+    pub url: Option<String>,
+    /// List the checks this manifest gets, with their descriptions, and run none.
     #[arg(long)]
-    pub url: String,
+    pub list: bool,
     /// The manifest the service was rendered from.
     #[arg(long)]
     pub manifest: PathBuf,

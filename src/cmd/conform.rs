@@ -16,8 +16,12 @@ pub fn run(args: &ConformArgs) -> Result<ExitCode, CliError> {
             pair.split_once('=').ok_or_else(|| CliError::usage(format!("--webhook-secret `{pair}` is not NAME=SECRET")))?;
         webhook_secrets.insert(name.to_owned(), secret.to_owned());
     }
+    if args.list {
+        print!("{}", report::list(&service));
+        return Ok(ExitCode::SUCCESS);
+    }
     let config = conform::Config {
-        base_url: args.url.clone(),
+        base_url: args.url.clone().unwrap_or_default(),
         openapi_json: crate::artifacts::openapi::to_json(&service),
         service,
         jwt_secret: args.jwt_secret.clone(),

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Report, Status};
+use crate::model::Service;
 
 pub fn text(report: &Report) -> String {
     let mut out = format!("skaffold conform: {} at {}\n\n", report.service, report.base_url);
@@ -68,4 +69,20 @@ pub fn junit(report: &Report) -> String {
 
 fn xml(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The checks a manifest gets, one line each, without running any.
+pub fn list(service: &Service) -> String {
+    let mut out = String::new();
+    for check in super::checks::all(service) {
+        match &check.applies {
+            Ok(()) => {
+                let _ = writeln!(out, "{:<40} {}", check.id, check.description);
+            }
+            Err(reason) => {
+                let _ = writeln!(out, "{:<40} {} (n/a: {reason})", check.id, check.description);
+            }
+        }
+    }
+    out
 }

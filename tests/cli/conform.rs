@@ -101,3 +101,10 @@ fn token_mints_what_the_manifest_expects() {
     let run = Test::new().arg("token").arg(root().join("examples/notes.yaml")).args(["--secret", "s"]).status(2).run();
     assert!(run.stderr.contains("auth: none"), "{}", run.stderr);
 }
+
+#[test]
+fn the_checks_a_manifest_gets_are_listed() {
+    let _guard = crate::harness::snapshot_guard();
+    let run = Test::new().args(["conform", "--list", "--manifest"]).arg(root().join("examples/payments.yaml")).run();
+    insta::assert_snapshot!(run.stdout);
+}

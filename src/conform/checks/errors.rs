@@ -14,6 +14,16 @@ pub fn checks(service: &Service) -> Vec<Check<'_>> {
         .resources
         .iter()
         .find(|r| r.operations.create && r.fields.iter().any(|f| matches!(f.ty, FieldType::Ref { .. }) && f.writable_on_create()));
+    // A ref whose target can be deleted: deleting a row still referenced must be refused.
+    let referencing = service.resources.iter().find_map(|r| {
+        let target = r.fields.iter().find_map(|f| match &f.ty {
+            FieldType::Ref { resource } if f.writable_on_create() => {
+                service.resources.iter().find(|t| &t.name == resource && t.operations.delete)
+            }
+            _ => None,
+        })?;
+        r.operations.create.then_some((r, target))
+    });
     let none = "no resource has a create operation";
     vec![
         Check::new("errors.unknown-route", "an unknown path answers a 404 not-found problem", |ctx| {
@@ -54,6 +64,22 @@ pub fn checks(service: &Service) -> Vec<Check<'_>> {
             with(with_ref, |r| missing_ref(ctx, r))
         })
         .only_if(with_ref.is_some(), "no resource has a ref field a client sets"),
+        Check::new("errors.referenced-delete", "deleting a row another row still references answers 409 conflict", move |ctx| {
+            let Some((child, parent)) = referencing else { return Ok(()) };
+            let body = ctx.valid_body(child)?;
+            let ex = ctx.post(child, &body)?;
+            crate::conform::ensure(ex.status == 201, &ex, || format!("creating the referencing {} answered {}", child.name, ex.status))?;
+            let field = child
+                .fields
+                .iter()
+                .find(|f| matches!(&f.ty, FieldType::Ref { resource } if resource == &parent.name))
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
+            let id = body[&field].as_str().unwrap_or_default().to_owned();
+            let ex = ctx.client.request("DELETE", &crate::conform::item(parent, &id)).send()?;
+            ctx.expect_problem(&ex, 409, "conflict")
+        })
+        .only_if(referencing.is_some(), "no resource a ref points at can be deleted"),
     ]
 }
 
