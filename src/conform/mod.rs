@@ -261,8 +261,8 @@ pub fn run(config: &Config) -> Result<Report, String> {
         }
         let group = check.id.split('.').next().unwrap_or_default().to_owned();
         let started = Instant::now();
-        let status = match &check.applies {
-            Err(reason) => Status::NotApplicable { reason: reason.clone() },
+        let status = match check.applies.clone().and_then(|()| configured(&check.id, config)) {
+            Err(reason) => Status::NotApplicable { reason },
             Ok(()) => match (check.run)(&ctx) {
                 Ok(()) => Status::Pass,
                 Err(f) => Status::Fail { message: f.message, exchange: f.exchange.map(|e| e.render()) },
@@ -271,6 +271,19 @@ pub fn run(config: &Config) -> Result<Report, String> {
         results.push(CheckResult { id: check.id, group, description: check.description, status, millis: started.elapsed().as_millis() });
     }
     Ok(Report { service: config.service.name.clone(), base_url: config.base_url.clone(), results })
+}
+
+/// Checks that need something of the run itself: the event receiver, a webhook's secret.
+fn configured(id: &str, config: &Config) -> Result<(), String> {
+    if id.starts_with("events.") && config.events_listen.is_none() {
+        return Err("run with --events-listen (the service's EVENTS_WEBHOOK_URL) and --events-secret".into());
+    }
+    if let Some(name) = id.strip_prefix("webhooks.").and_then(|rest| rest.split('.').next())
+        && !config.webhook_secrets.contains_key(name)
+    {
+        return Err(format!("run with --webhook-secret {name}=<the service's secret>"));
+    }
+    Ok(())
 }
 
 /// Every scope the service knows, for the suite's own token.
