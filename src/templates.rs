@@ -63,6 +63,25 @@ pub struct CheckCommands {
     pub test: String,
     /// Starts the service in the foreground; it must stop with exit 0 on SIGTERM.
     pub run: String,
+    /// Deliberate contract violations the conformance suite must catch (see [`Mutant`]).
+    #[serde(default)]
+    pub mutants: Vec<Mutant>,
+}
+
+/// A planted violation: in a scratch copy of a rendered service, `find` (which must occur in
+/// `file`) becomes `replace`, and the conformance check `caught_by` must then fail. It proves the
+/// suite can fail, and a template change that removes `find` is noticed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutant {
+    pub name: String,
+    /// Which example to render for it (a stem in `examples/`).
+    pub example: String,
+    pub file: String,
+    pub find: String,
+    pub replace: String,
+    /// The id of the check that must fail.
+    pub caught_by: String,
 }
 
 /// One file of a template tree.
