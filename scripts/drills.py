@@ -6,6 +6,8 @@ scripts/e2e after `skaffold conform` has passed over the service:
 - statement-timeout: a query blocked past the statement timeout answers 503 `timeout`;
 - database-down: with PostgreSQL stopped, live stays 200, ready turns 503 and /v1 answers 503
   within the acquire timeout; once it is back, the service recovers without a restart;
+- replicas: a second replica on the same database, and 20 concurrent creates with one
+  Idempotency-Key spread over both make exactly one row;
 - sigterm: a request in flight when SIGTERM arrives completes, and the process exits 0.
 
 Waiting is on observable state (pg_locks, pg_stat_activity, HTTP answers) with deadlines, never on
@@ -22,6 +24,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+class Skip:
+    """A drill that does not apply to this service, and why; reported as n/a, never as a pass."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
 
 # The drills run the service with these, so the timings they check are known.
 STATEMENT_TIMEOUT_MS = 1500
@@ -177,3 +186,41 @@ def sigterm(process, base_url, db_url, table, path, headers):
     finally:
         locker.terminate()
         locker.wait()
+
+
+def post(url, body, headers):
+    data = json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method="POST", headers={"content-type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, None
+    except OSError:
+        return 0, None
+
+
+def replicas(urls, path, body, headers):
+    """Two replicas on one database: 20 concurrent creates with one Idempotency-Key, spread over
+    both, must make exactly one row (every 201 names it; the rest may be 409 in-use)."""
+    key = f"e2e-replicas-{time.time_ns()}"
+    answers = []
+    lock = threading.Lock()
+
+    def send(url):
+        status, created = post(f"{url}{path}", body, {**headers, "Idempotency-Key": key})
+        with lock:
+            answers.append((status, (created or {}).get("id") if isinstance(created, dict) else None))
+
+    threads = [threading.Thread(target=send, args=(urls[i % len(urls)],)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    statuses = sorted({s for s, _ in answers})
+    ids = {i for s, i in answers if s == 201}
+    if any(s not in (201, 409) for s, _ in answers):
+        return f"concurrent creates over two replicas answered {statuses}"
+    if len(ids) != 1:
+        return f"20 creates with one key over two replicas made {len(ids)} rows"
+    return None
