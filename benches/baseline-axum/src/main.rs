@@ -22,12 +22,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn read(State(pool): State<PgPool>, Path(id): Path<uuid::Uuid>) -> Result<Json<Value>, StatusCode> {
-    let row = sqlx::query("SELECT id, email, name, country, risk_level, created_at::text AS created_at, version FROM customers WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&pool)
-        .await
-        .map_err(|_| StatusCode::SERVICE_UNAVAILABLE)?
-        .ok_or(StatusCode::NOT_FOUND)?;
+    let row =
+        sqlx::query("SELECT id, email, name, country, risk_level, created_at::text AS created_at, version FROM customers WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&pool)
+            .await
+            .map_err(|_| StatusCode::SERVICE_UNAVAILABLE)?
+            .ok_or(StatusCode::NOT_FOUND)?;
     Ok(Json(json!({
         "id": row.get::<uuid::Uuid, _>("id"),
         "email": row.get::<String, _>("email"),
