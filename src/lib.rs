@@ -9,6 +9,7 @@ pub mod artifacts;
 pub mod cli;
 mod cmd;
 pub mod conform;
+pub mod decimal;
 pub mod diagnostic;
 pub mod error;
 pub mod expr;

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::{Map, Value, json};
 
+use crate::decimal::Dec;
 use crate::manifest::sample::sample;
 use crate::model::{Field, FieldType, Resource, StringFormat};
 
@@ -120,32 +121,9 @@ fn integer(min: Option<i64>, max: Option<i64>) -> i64 {
     max.map_or(value, |m| value.min(m))
 }
 
-/// The smallest allowed decimal at or above one (or the bound), written with exactly `scale` digits.
+/// One, or the nearest value the field allows, written with exactly `scale` digits.
 fn decimal(precision: u32, scale: u32, min: Option<&str>, max: Option<&str>) -> Option<String> {
-    let unit = 10_i128.checked_pow(scale)?;
-    let largest = 10_i128.checked_pow(precision)? - 1;
-    let parse = |s: &str| -> Option<i128> {
-        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-        let frac: String = frac.chars().chain(std::iter::repeat('0')).take(scale as usize).collect();
-        let negative = int.starts_with('-');
-        let magnitude =
-            int.trim_start_matches('-').parse::<i128>().ok()? * unit + if frac.is_empty() { 0 } else { frac.parse::<i128>().ok()? };
-        Some(if negative { -magnitude } else { magnitude })
-    };
-    let mut value = unit.min(largest);
-    if let Some(lo) = min.and_then(parse) {
-        value = value.max(lo);
-    }
-    if let Some(hi) = max.and_then(parse) {
-        value = value.min(hi);
-    }
-    let sign = if value < 0 { "-" } else { "" };
-    let magnitude = value.abs();
-    Some(if scale == 0 {
-        format!("{sign}{magnitude}")
-    } else {
-        format!("{sign}{}.{:0width$}", magnitude / unit, magnitude % unit, width = scale as usize)
-    })
+    Dec::within(precision, scale, min, max, Dec::from_int(1)).map(|d| d.to_string())
 }
 
 /// A UUID-shaped value (version 4 layout) built from two numbers, distinct for distinct inputs.

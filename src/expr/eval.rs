@@ -6,8 +6,8 @@ use std::cmp::Ordering;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::decimal::Dec;
 use super::ir::{ArithOp, CmpOp, Node, Op, Type};
+use crate::decimal::Dec;
 
 /// What a rule sees: the candidate row, the rows its refs point to, and its counts, all in the
 /// JSON wire form (decimals as strings, timestamps as RFC 3339).

@@ -6,7 +6,6 @@
 //! into the YAML source.
 
 mod ast;
-mod decimal;
 mod eval;
 mod ir;
 mod lexer;
@@ -21,8 +20,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+pub use crate::decimal::Dec;
 pub use ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
-pub use decimal::Dec;
 pub use eval::{EvalError, Input, Value, eval};
 pub use ir::{ArithOp, CmpOp, CountCall, Node, Op, RefHop, Type};
 pub use parser::{MAX_DEPTH, MAX_LENGTH, parse};

@@ -17,8 +17,8 @@ use std::ops::Range;
 
 use super::ExprError;
 use super::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
-use super::decimal::{Dec, MAX_DIGITS};
 use super::ir::{ArithOp, CmpOp, CountCall, Node, Op, RefHop, Type};
+use crate::decimal::{Dec, MAX_DIGITS};
 use crate::diagnostic::did_you_mean;
 use crate::manifest::names::SYSTEM_FIELDS;
 use crate::manifest::units::Duration;

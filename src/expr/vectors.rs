@@ -8,9 +8,9 @@
 use serde::Serialize;
 
 use super::CompiledRule;
-use super::decimal::Dec;
 use super::eval::{Input, Value, eval};
 use super::ir::{ArithOp, Node, Op, Type};
+use crate::decimal::Dec;
 use crate::model::{FieldType, Resource};
 
 /// One input and what the rule must answer for it.

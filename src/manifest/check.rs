@@ -13,6 +13,7 @@ use super::pattern::check_portable;
 use super::raw::{self, FieldType as RawType, Operation};
 use super::units::Duration;
 use crate::artifacts::openapi::RESERVED_RESOURCE_NAMES;
+use crate::decimal::{Dec, FitError};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::expr;
 use crate::model::{self, Auth, FieldType, Operations, Service, SetValue};
@@ -634,7 +635,7 @@ impl Checker<'_> {
         }
         let mut bound = |lit: &Option<Spanned<raw::NumberLit>>| {
             let lit = lit.as_ref()?;
-            match Decimal::parse(&lit.text()).and_then(|d| d.fit(precision, scale)) {
+            match fitted_decimal(&lit.text(), precision, scale) {
                 Ok(d) => Some(d),
                 Err(reason) => {
                     self.error(lit.span, reason);
@@ -643,12 +644,12 @@ impl Checker<'_> {
             }
         };
         let (min, max) = (bound(&f.min), bound(&f.max));
-        if let (Some(lo), Some(hi)) = (&min, &max)
-            && lo.cmp_value(hi).is_gt()
+        if let (Some(lo), Some(hi)) = (min, max)
+            && lo.compare(hi).is_gt()
         {
-            self.error(f.min.as_ref()?.span, format!("min {} is larger than max {}", lo.text, hi.text));
+            self.error(f.min.as_ref()?.span, format!("min {lo} is larger than max {hi}"));
         }
-        Some(FieldType::Decimal { precision, scale, min: min.map(|d| d.text), max: max.map(|d| d.text) })
+        Some(FieldType::Decimal { precision, scale, min: min.map(|d| d.to_string()), max: max.map(|d| d.to_string()) })
     }
 
     fn enum_type(&mut self, f: &raw::Field) -> Option<FieldType> {
@@ -849,60 +850,14 @@ impl Span {
     }
 }
 
-/// A decimal literal kept exactly: sign, digits and the canonical text at a given scale.
-#[derive(Debug, Clone, PartialEq)]
-struct Decimal {
-    negative: bool,
-    int: String,
-    frac: String,
-    text: String,
-}
-
-impl Decimal {
-    fn parse(text: &str) -> Result<Decimal, String> {
-        let (negative, body) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text.strip_prefix('+').unwrap_or(text)),
-        };
-        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
-            return Err(format!("`{text}` is not a decimal number such as `12.50`"));
-        }
-        let int = int.trim_start_matches('0');
-        Ok(Decimal { negative, int: if int.is_empty() { "0".into() } else { int.into() }, frac: frac.into(), text: text.into() })
-    }
-
-    /// Checks the number fits `numeric(precision, scale)` and sets its canonical text.
-    fn fit(mut self, precision: u32, scale: u32) -> Result<Decimal, String> {
-        let frac = self.frac.trim_end_matches('0');
-        if frac.len() > scale as usize {
-            return Err(format!("`{}` has more than {scale} digits after the point", self.text));
-        }
-        let int_digits = if self.int == "0" { 0 } else { self.int.len() };
-        if int_digits > (precision - scale) as usize {
-            return Err(format!("`{}` does not fit numeric({precision}, {scale})", self.text));
-        }
-        let mut frac = frac.to_owned();
-        while frac.len() < scale as usize {
-            frac.push('0');
-        }
-        self.frac = frac;
-        let zero = self.int == "0" && self.frac.bytes().all(|b| b == b'0');
-        let sign = if self.negative && !zero { "-" } else { "" };
-        self.text = if scale == 0 { format!("{sign}{}", self.int) } else { format!("{sign}{}.{}", self.int, self.frac) };
-        Ok(self)
-    }
-
-    fn cmp_value(&self, other: &Decimal) -> std::cmp::Ordering {
-        let magnitude = |d: &Decimal| (d.int.len(), d.int.clone(), d.frac.clone());
-        match (self.negative, other.negative) {
-            (false, true) => std::cmp::Ordering::Greater,
-            (true, false) => std::cmp::Ordering::Less,
-            (false, false) => magnitude(self).cmp(&magnitude(other)),
-            (true, true) => magnitude(other).cmp(&magnitude(self)),
-        }
-    }
+/// Parses a manifest decimal and fits it to `numeric(precision, scale)`, saying why not.
+fn fitted_decimal(text: &str, precision: u32, scale: u32) -> Result<Dec, String> {
+    let parsed =
+        Dec::parse(text.strip_prefix('+').unwrap_or(text)).ok_or_else(|| format!("`{text}` is not a decimal number such as `12.50`"))?;
+    parsed.fit(precision, scale).map_err(|e| match e {
+        FitError::Fraction => format!("`{text}` has more than {scale} digits after the point"),
+        FitError::Digits => format!("`{text}` does not fit numeric({precision}, {scale})"),
+    })
 }
 
 /// Checks a JSON literal against a field type and returns its wire form.
@@ -947,13 +902,12 @@ fn literal_value(ty: &FieldType, v: &serde_json::Value) -> Result<serde_json::Va
                 J::String(s) => s.clone(),
                 _ => v.to_string(),
             };
-            let d = Decimal::parse(&text)?.fit(*precision, *scale)?;
-            let outside =
-                |bound: &Option<String>, ord| bound.as_ref().and_then(|b| Decimal::parse(b).ok()).is_some_and(|b| d.cmp_value(&b) == ord);
+            let d = fitted_decimal(&text, *precision, *scale)?;
+            let outside = |bound: &Option<String>, ord| bound.as_deref().and_then(Dec::parse).is_some_and(|b| d.compare(b) == ord);
             if outside(min, std::cmp::Ordering::Less) || outside(max, std::cmp::Ordering::Greater) {
-                return Err(format!("{} is outside the field's bounds", d.text));
+                return Err(format!("{d} is outside the field's bounds"));
             }
-            Ok(J::String(d.text))
+            Ok(J::String(d.to_string()))
         }
         (FieldType::Boolean, J::Bool(_)) | (FieldType::Json { .. }, _) => Ok(v.clone()),
         (FieldType::Enum { values }, J::String(s)) => {
@@ -1045,7 +999,7 @@ mod tests {
 
     #[test]
     fn decimals_fit_and_canonicalise() {
-        let fit = |t: &str| Decimal::parse(t).and_then(|d| d.fit(10, 2)).map(|d| d.text);
+        let fit = |t: &str| fitted_decimal(t, 10, 2).map(|d| d.to_string());
         assert_eq!(fit("12.5").unwrap(), "12.50");
         assert_eq!(fit("-0.00").unwrap(), "0.00");
         assert_eq!(fit("007").unwrap(), "7.00");

@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::decimal::Dec;
 use crate::manifest::sample::sample;
 use crate::model::{Field, FieldType, Resource, Service, StringFormat, Transform};
 
@@ -129,24 +130,9 @@ fn string_fits(value: &str, min: Option<u32>, max: u32, pattern: Option<&str>) -
     length >= min.unwrap_or(0) && length <= max && pattern_ok
 }
 
-/// `10` with `scale` digits, clamped into the field's bounds and precision.
+/// `10` with `scale` digits, moved into the field's bounds and precision.
 fn decimal(precision: u32, scale: u32, min: Option<&str>, max: Option<&str>) -> Option<String> {
-    let unit = 10_i128.checked_pow(scale)?;
-    let limit = 10_i128.checked_pow(precision)? - 1;
-    let low = min.map_or(Some(-limit), scaled)?;
-    let high = max.map_or(Some(limit), scaled)?;
-    if low > high {
-        return None;
-    }
-    let value = (10 * unit).clamp(low.max(-limit), high.min(limit));
-    let sign = if value < 0 { "-" } else { "" };
-    let (whole, fraction) = (value.abs() / unit, value.abs() % unit);
-    Some(if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction:0width$}", width = scale as usize) })
-}
-
-/// Canonical decimal text (exactly `scale` digits after the point) as an integer of that scale.
-fn scaled(text: &str) -> Option<i128> {
-    text.replace('.', "").parse().ok()
+    Dec::within(precision, scale, min, max, Dec::from_int(10)).map(|d| d.to_string())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Exact fixed-point decimals for the reference evaluator: floats would make `0.10 + 0.20` differ
-//! between stacks, and the test vectors must be exact.
+//! Exact fixed-point decimals, wherever skaffold handles a `decimal` value: manifest bounds and
+//! defaults, the rule evaluator behind the shared test vectors, OpenAPI examples and conformance
+//! payloads. Floats would make `0.10 + 0.20` differ between stacks; these never do.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -92,6 +93,42 @@ impl Dec {
     }
 }
 
+/// Why a value does not fit `numeric(precision, scale)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FitError {
+    /// More digits after the point than the scale (other than trailing zeros).
+    Fraction,
+    /// More digits before the point than `precision - scale`.
+    Digits,
+}
+
+impl Dec {
+    /// The value as `numeric(precision, scale)` stores it: exactly `scale` digits after the point.
+    pub fn fit(self, precision: u32, scale: u32) -> Result<Dec, FitError> {
+        let mut d = self;
+        while d.scale > scale {
+            if d.units % 10 != 0 {
+                return Err(FitError::Fraction);
+            }
+            d = Dec { units: d.units / 10, scale: d.scale - 1 };
+        }
+        let d = d.rescale(scale).ok_or(FitError::Digits)?;
+        let limit = 10_u128.checked_pow(precision).ok_or(FitError::Digits)?;
+        if d.units.unsigned_abs() >= limit { Err(FitError::Digits) } else { Ok(d) }
+    }
+
+    /// `preferred` moved into what `numeric(precision, scale)` and the bounds allow, at `scale`;
+    /// `None` when the bounds leave nothing (or do not parse).
+    pub fn within(precision: u32, scale: u32, min: Option<&str>, max: Option<&str>, preferred: Dec) -> Option<Dec> {
+        let limit = 10_i128.checked_pow(precision)? - 1;
+        let at_scale = |text: &str| Some(Dec::parse(text)?.rescale(scale)?.units);
+        let low = min.map_or(Some(-limit), at_scale)?.max(-limit);
+        let high = max.map_or(Some(limit), at_scale)?.min(limit);
+        let preferred = preferred.rescale(scale).map_or(limit, |d| d.units);
+        (low <= high).then(|| Dec { units: preferred.clamp(low, high), scale })
+    }
+}
+
 /// Canonical text: the digits at the value's own scale, no leading zeros, `-` only when non-zero.
 impl fmt::Display for Dec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -133,5 +170,24 @@ mod tests {
         assert_eq!(d("-1.5").compare(d("-1.25")), Ordering::Less);
         assert_eq!(d(&"9".repeat(38)).checked_add(d("1")), None);
         assert_eq!(d(&"9".repeat(20)).checked_mul(d(&"9".repeat(20))), None);
+    }
+
+    #[test]
+    fn values_fit_their_column() {
+        assert_eq!(d("12.5").fit(10, 2).map(|d| d.to_string()), Ok("12.50".into()));
+        assert_eq!(d("12.500").fit(10, 2).map(|d| d.to_string()), Ok("12.50".into()));
+        assert_eq!(d("12.345").fit(10, 2), Err(FitError::Fraction));
+        assert_eq!(d("123456789").fit(10, 2), Err(FitError::Digits));
+        assert_eq!(d("-0.00").fit(3, 2).map(|d| d.to_string()), Ok("0.00".into()));
+    }
+
+    #[test]
+    fn a_preferred_value_is_moved_within_bounds() {
+        let within = |p, s, lo, hi, want: i64| Dec::within(p, s, lo, hi, Dec::from_int(want)).map(|d| d.to_string());
+        assert_eq!(within(12, 2, Some("0.01"), Some("9999999.99"), 10).as_deref(), Some("10.00"));
+        assert_eq!(within(4, 2, Some("-5.00"), Some("-1.00"), 10).as_deref(), Some("-1.00"));
+        assert_eq!(within(3, 0, None, Some("7"), 10).as_deref(), Some("7"));
+        assert_eq!(within(2, 2, None, None, 10).as_deref(), Some("0.99"));
+        assert_eq!(within(4, 2, Some("5"), Some("1"), 1), None);
     }
 }
