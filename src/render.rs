@@ -20,7 +20,7 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::artifacts::Artifacts;
 use crate::artifacts::sql::Migration;
-use crate::manifest::names::camel_case;
+use crate::manifest::names::{camel_case, pascal_case, snake_case};
 use crate::model::{Resource, Service};
 use crate::templates::{Stack, TemplateFile};
 
@@ -202,35 +202,6 @@ pub fn check_path(path: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// `line_item` -> `LineItem`.
-pub fn pascal_case(name: &str) -> String {
-    let camel = camel_case(&snake_case(name));
-    let mut chars = camel.chars();
-    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
-}
-
-/// `lineItem`, `line-item`, `LineItem` -> `line_item`.
-pub fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if c == '-' || c == ' ' || c == '.' {
-            out.push('_');
-            prev_lower = false;
-        } else if c.is_ascii_uppercase() {
-            if prev_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            prev_lower = false;
-        } else {
-            out.push(c);
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        }
-    }
-    out
 }
 
 fn register_filters(tera: &mut Tera) {

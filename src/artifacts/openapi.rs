@@ -59,13 +59,10 @@ pub fn to_json(service: &Service) -> String {
     text
 }
 
+pub(crate) use crate::manifest::names::pascal_case;
+
 pub(crate) fn is_jwt(service: &Service) -> bool {
     matches!(service.auth, Auth::Jwt { .. })
-}
-
-/// `line_item` -> `LineItem`: schema names and the tail of operation ids.
-pub(crate) fn pascal_case(name: &str) -> String {
-    name.split(['_', '-']).map(capitalized).collect()
 }
 
 /// `account` -> `an account`, for summaries and descriptions.

@@ -323,6 +323,35 @@ pub fn camel_case(name: &str) -> String {
     out
 }
 
+/// `line_item` -> `LineItem`.
+pub fn pascal_case(name: &str) -> String {
+    let camel = camel_case(&snake_case(name));
+    let mut chars = camel.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+/// `lineItem`, `line-item`, `LineItem` -> `line_item`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c == '-' || c == ' ' || c == '.' {
+            out.push('_');
+            prev_lower = false;
+        } else if c.is_ascii_uppercase() {
+            if prev_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            prev_lower = false;
+        } else {
+            out.push(c);
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
 /// The English plural of a snake_case noun, applied to its last word.
 pub fn pluralize(name: &str) -> String {
     let irregular = [("person", "people"), ("child", "children"), ("man", "men"), ("woman", "women"), ("datum", "data")];
