@@ -16,14 +16,20 @@ enum Slot {
     Choice(Vec<char>),
 }
 
-/// The `variant`-th string of `pattern`'s leftmost choices, if it matches the pattern.
+/// The `variant`-th string of `pattern`'s leftmost choices (counting around when there are fewer),
+/// if it matches the pattern.
 pub fn sample(pattern: &str, variant: u64) -> Option<String> {
     let hir = regex_syntax::parse(pattern).ok()?;
     let mut slots = Vec::new();
     if !walk(&hir, &mut slots) {
         return None;
     }
-    let mut n = variant;
+    // Variants wrap around: a pattern with fewer strings along these choices repeats them.
+    let total = slots.iter().try_fold(1u64, |acc, slot| match slot {
+        Slot::Choice(chars) => acc.checked_mul(chars.len() as u64),
+        Slot::Text(_) => Some(acc),
+    });
+    let mut n = total.map_or(variant, |t| variant % t);
     let mut picks = vec![0usize; slots.len()];
     for (slot, pick) in slots.iter().zip(picks.iter_mut()).rev() {
         if let Slot::Choice(chars) = slot {
@@ -31,9 +37,6 @@ pub fn sample(pattern: &str, variant: u64) -> Option<String> {
             *pick = usize::try_from(n % size).ok()?;
             n /= size;
         }
-    }
-    if n != 0 {
-        return None; // The pattern has fewer strings along these choices than `variant`.
     }
     let text: String = slots
         .iter()
@@ -95,8 +98,9 @@ mod tests {
     }
 
     #[test]
-    fn a_variant_beyond_the_choices_or_an_unmatchable_pattern_gives_nothing() {
-        assert_eq!(sample("^[ab]$", 2), None);
+    fn variants_wrap_around_and_an_unmatchable_pattern_gives_nothing() {
+        assert_eq!(sample("^[ab]$", 2).as_deref(), Some("a"));
+        assert_eq!(sample("^[ab]$", 3).as_deref(), Some("b"));
         assert_eq!(sample("^(a|b)x$", 0).as_deref(), Some("ax"));
         assert_eq!(sample("^$x", 0), None);
     }
