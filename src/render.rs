@@ -26,12 +26,21 @@ use crate::templates::{Stack, TemplateFile};
 
 const TEMPLATE_SUFFIX: &str = ".tera";
 
-/// A file ready to be written: path relative to the output root, bytes, mode.
+/// A file ready to be written: path relative to the output root, bytes, mode, and the SHA-256 of
+/// the bytes (for the lock file and the plan, computed once).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedFile {
     pub path: String,
     pub contents: Vec<u8>,
     pub executable: bool,
+    pub sha256: String,
+}
+
+impl RenderedFile {
+    pub fn new(path: impl Into<String>, contents: Vec<u8>, executable: bool) -> Self {
+        let sha256 = crate::write::sha256_hex(&contents);
+        Self { path: path.into(), contents, executable, sha256 }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,11 +87,21 @@ fn engine(stack: &Stack) -> Result<Tera, RenderError> {
         .iter()
         .map(|p| (format!("partials/{}", p.path), p))
         .chain(stack.files.iter().filter(|f| f.path.ends_with(TEMPLATE_SUFFIX)).map(|f| (format!("files/{}", f.path), f)));
+    let mut sources = Vec::new();
     for (name, file) in templates {
         let text =
             std::str::from_utf8(&file.contents).map_err(|_| RenderError::Parse { file: name.clone(), detail: "not UTF-8".into() })?;
-        tera.add_raw_template(&name, &normalize_newlines(text))
-            .map_err(|e| RenderError::Parse { file: name.clone(), detail: error_chain(&e) })?;
+        sources.push((name, normalize_newlines(text)));
+    }
+    // All at once: tera resolves includes and macros across the set after each call, so adding
+    // templates one by one costs time quadratic in their number.
+    if tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))).is_err() {
+        // Only to name the template at fault: add them one by one until one fails.
+        let mut tera = Tera::new();
+        register_filters(&mut tera);
+        for (name, text) in &sources {
+            tera.add_raw_template(name, text).map_err(|e| RenderError::Parse { file: name.clone(), detail: error_chain(&e) })?;
+        }
     }
     Ok(tera)
 }
@@ -136,7 +155,7 @@ fn render_file(
             Ok(text) if !text.contains('\0') => normalize_newlines(text).into_bytes(),
             _ => file.contents.to_vec(),
         };
-        return Ok(Some(RenderedFile { path, contents, executable: file.executable }));
+        return Ok(Some(RenderedFile::new(path, contents, file.executable)));
     }
     let name = format!("files/{}", file.path);
     let text = match item {
@@ -156,7 +175,7 @@ fn render_file(
     if text.trim().is_empty() {
         return Ok(None);
     }
-    Ok(Some(RenderedFile { path, contents: normalize_newlines(&text).into_bytes(), executable: file.executable }))
+    Ok(Some(RenderedFile::new(path, normalize_newlines(&text).into_bytes(), file.executable)))
 }
 
 fn normalize_newlines(text: &str) -> String {

@@ -106,18 +106,18 @@ pub fn with_lock(
     templates: &str,
     overrides: &[String],
 ) -> Vec<RenderedFile> {
-    files.push(RenderedFile { path: MANIFEST_PATH.into(), contents: manifest_text.replace("\r\n", "\n").into_bytes(), executable: false });
+    files.push(RenderedFile::new(MANIFEST_PATH, manifest_text.replace("\r\n", "\n").into_bytes(), false));
     let lock = Lock {
         generator: format!("skaffold {}", env!("CARGO_PKG_VERSION")),
         stack: stack.to_owned(),
         templates: templates.to_owned(),
         manifest_sha256: sha256_hex(manifest_text.as_bytes()),
         overrides: overrides.to_vec(),
-        files: files.iter().map(|f| (f.path.clone(), sha256_hex(&f.contents))).collect(),
+        files: files.iter().map(|f| (f.path.clone(), f.sha256.clone())).collect(),
     };
     let mut text = serde_json::to_string_pretty(&lock).unwrap_or_default();
     text.push('\n');
-    files.push(RenderedFile { path: LOCK_PATH.into(), contents: text.into_bytes(), executable: false });
+    files.push(RenderedFile::new(LOCK_PATH, text.into_bytes(), false));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
@@ -139,7 +139,7 @@ pub fn plan(target: &Path, files: &[RenderedFile]) -> Result<Plan, WriteError> {
             path: file.path.clone(),
             bytes: file.contents.len(),
             status,
-            sha256: sha256_hex(&file.contents),
+            sha256: file.sha256.clone(),
             executable: file.executable,
         });
     }
@@ -297,7 +297,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> RenderedFile {
-        RenderedFile { path: path.into(), contents: text.as_bytes().to_vec(), executable: path.ends_with(".sh") }
+        RenderedFile::new(path, text.as_bytes().to_vec(), path.ends_with(".sh"))
     }
 
     fn files(v: &str) -> Vec<RenderedFile> {
