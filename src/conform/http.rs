@@ -69,7 +69,12 @@ pub struct Request<'c> {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     authenticated: bool,
+    /// Whether a 429 is waited out (Retry-After) and the request sent again.
+    patient: bool,
 }
+
+/// How many times a request waits out a 429 before the 429 is its answer.
+const RATE_LIMIT_RETRIES: u32 = 20;
 
 impl Request<'_> {
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -93,9 +98,32 @@ impl Request<'_> {
         self
     }
 
+    /// Takes a 429 as the answer instead of waiting it out: for the checks of the limit itself.
+    pub fn impatient(mut self) -> Self {
+        self.patient = false;
+        self
+    }
+
     /// Sends the request; a transport failure (refused, reset, timed out) is an `Err` that says so.
+    /// The suite is a heavy client of a rate-limited service, so like a well-behaved one it waits
+    /// out a 429 for as long as Retry-After says and sends again, unless told to be impatient.
     pub fn send(self) -> Result<Exchange, String> {
-        let mut headers = self.headers;
+        let mut attempts = 0;
+        loop {
+            let exchange = self.send_once()?;
+            let wait = exchange.header("retry-after").and_then(|s| s.parse::<u64>().ok());
+            match wait {
+                Some(seconds) if exchange.status == 429 && self.patient && attempts < RATE_LIMIT_RETRIES => {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(seconds.clamp(1, 10) * 1000));
+                }
+                _ => return Ok(exchange),
+            }
+        }
+    }
+
+    fn send_once(&self) -> Result<Exchange, String> {
+        let mut headers = self.headers.clone();
         if self.authenticated
             && let Some(token) = &self.client.token
             && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization"))
@@ -120,10 +148,10 @@ impl Request<'_> {
             .read_to_vec()
             .map_err(|e| format!("{} {}: reading the body: {e}", self.method, self.path))?;
         Ok(Exchange {
-            method: self.method,
-            path: self.path,
+            method: self.method.clone(),
+            path: self.path.clone(),
             request_headers: headers,
-            request_body: self.body,
+            request_body: self.body.clone(),
             status,
             headers: response_headers,
             body,
@@ -158,6 +186,7 @@ impl Client {
             headers: Vec::new(),
             body: Vec::new(),
             authenticated: true,
+            patient: true,
         }
     }
 

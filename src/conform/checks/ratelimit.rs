@@ -38,7 +38,7 @@ fn burst(ctx: &Ctx, path: &str) -> Outcome {
             .map(|_| {
                 scope.spawn(|| {
                     for _ in 0..attempts / 8 + 1 {
-                        match ctx.client.get(path).send() {
+                        match ctx.client.get(path).impatient().send() {
                             Ok(ex) if ex.status == 429 => return Some(ex),
                             _ => {}
                         }
