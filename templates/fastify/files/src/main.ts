@@ -1,0 +1,71 @@
+// The process: configuration, migrations, the HTTP server, and a graceful stop on SIGTERM
+// (contract section 9): readiness fails at once, in-flight requests get SHUTDOWN_GRACE_MS, then
+// the pool closes and the process exits 0.
+import { buildApp } from "./app.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { Database } from "./db/database.js";
+import { migrate } from "./db/migrate.js";
+import { createLogger } from "./observability/logger.js";
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      // One line naming the variable; never its value, which may be a secret.
+      createLogger("info").fatal({ variable: err.variable }, `invalid configuration: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger(config.logLevel);
+  const db = new Database(
+    {
+      url: config.databaseUrl,
+      poolMax: config.databasePoolMax,
+      acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+    },
+    logger,
+  );
+  if (config.migrateOnStart) await migrate(db.pool, logger);
+
+  let draining = false;
+  const { server } = await buildApp({ config, db, logger, draining: () => draining });
+  await server.listen({ port: config.port, host: config.host });
+
+  const stop = async (signal: string): Promise<void> => {
+    if (draining) return;
+    draining = true;
+    logger.info({ signal }, "shutting down");
+    const forced = setTimeout(() => {
+      logger.warn("shutdown grace period over; closing remaining connections");
+      server.server.closeAllConnections();
+    }, config.shutdownGraceMs);
+    forced.unref();
+    await server.close();
+    await db.close();
+    clearTimeout(forced);
+    logger.info("stopped");
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      stop(signal).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  createLogger("info").fatal({ err }, "failed to start");
+  process.exit(1);
+});
