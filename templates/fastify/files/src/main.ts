@@ -5,6 +5,7 @@ import { buildApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { Database } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import { Workers } from "./jobs/worker.js";
 import { createLogger } from "./observability/logger.js";
 
 function configOrExit(): Config {
@@ -37,6 +38,10 @@ async function main(): Promise<void> {
   let draining = false;
   const { server } = await buildApp({ config, db, logger, draining: () => draining });
   await server.listen({ port: config.port, host: config.host });
+  // SERVICE_ROLE=api serves HTTP only; worker and all also run the job workers (a worker still
+  // answers health and metrics, so the same probes work for both deployments).
+  const workers = config.serviceRole === "api" ? undefined : new Workers(config, db, logger);
+  workers?.start();
 
   const stop = async (signal: string): Promise<void> => {
     if (draining) return;
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
       server.server.closeAllConnections();
     }, config.shutdownGraceMs);
     forced.unref();
-    await server.close();
+    await Promise.all([server.close(), workers?.stop()]);
     await db.close();
     clearTimeout(forced);
     logger.info("stopped");
