@@ -32,6 +32,12 @@ export async function loadMigrations(dir: URL = MIGRATIONS_DIR): Promise<Migrati
 export async function migrate(pool: pg.Pool, logger: Logger): Promise<string[]> {
   const migrations = await loadMigrations();
   const client = await pool.connect();
+  // Without a listener, a connection lost mid-migration would crash the process instead of
+  // failing the migration.
+  const onError = (err: Error): void => {
+    logger.warn({ err: err.message }, "migration connection lost");
+  };
+  client.on("error", onError);
   const applied: string[] = [];
   try {
     await client.query("select pg_advisory_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
@@ -59,6 +65,7 @@ export async function migrate(pool: pg.Pool, logger: Logger): Promise<string[]> 
       await client.query("select pg_advisory_unlock($1::bigint)", [MIGRATION_LOCK_KEY]);
     }
   } finally {
+    client.off("error", onError);
     client.release();
   }
   return applied;
