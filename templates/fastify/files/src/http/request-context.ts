@@ -24,6 +24,13 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof sent === "string" && REQUEST_ID.test(sent) ? sent : randomUUID();
 }
 
+/** The trace id of a W3C `traceparent`, so a request's log line joins its caller's trace. */
+export function traceIdOf(traceparent: string | string[] | undefined): string | undefined {
+  if (typeof traceparent !== "string") return undefined;
+  const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent.trim());
+  return match?.[1];
+}
+
 export function registerRequestContext(app: FastifyInstance, requestTimeoutMs: number): void {
   app.decorateRequest("deadline", null as unknown as AbortSignal);
   app.decorateRequest("principal", "");
