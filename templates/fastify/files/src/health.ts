@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 
 import type { FastifyInstance } from "fastify";
 
+import type { RedisConnection } from "./cache/redis.js";
 import type { Database } from "./db/database.js";
 import type { Metrics } from "./observability/metrics.js";
 
@@ -32,15 +33,20 @@ export interface HealthOptions {
   readonly metrics: Metrics;
   /** True once shutdown has begun: readiness fails so the load balancer stops sending traffic. */
   readonly draining: () => boolean;
+  /** Absent without REDIS_URL: the cache check then reads "disabled". */
+  readonly redis: RedisConnection | undefined;
 }
 
-export function registerHealthRoutes(app: FastifyInstance, { db, metrics, draining }: HealthOptions): void {
+export function registerHealthRoutes(app: FastifyInstance, { db, metrics, draining, redis }: HealthOptions): void {
   app.get("/health/live", (_request, reply) => reply.send({ status: "ok" }));
 
   app.get("/health/ready", async (_request, reply) => {
-    const database = await bounded(() => db.pool.query("select 1"));
-    const checks = { database, cache: "disabled" };
-    const ready = database === "ok" && !draining();
+    const [database, cache] = await Promise.all([
+      bounded(() => db.pool.query("select 1")),
+      redis === undefined ? Promise.resolve("disabled" as const) : bounded(() => redis.ping()),
+    ]);
+    const checks = { database, cache };
+    const ready = database === "ok" && cache !== "error" && !draining();
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not_ready", checks });
   });
 

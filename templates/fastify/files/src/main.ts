@@ -2,6 +2,7 @@
 // (contract section 9): readiness fails at once, in-flight requests get SHUTDOWN_GRACE_MS, then
 // the pool closes and the process exits 0.
 import { buildApp } from "./app.js";
+import { RedisConnection } from "./cache/redis.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { Database } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
@@ -34,13 +35,14 @@ async function main(): Promise<void> {
     logger,
   );
   if (config.migrateOnStart) await migrate(db.pool, logger);
+  const redis = config.redisUrl === undefined ? undefined : new RedisConnection(config.redisUrl, logger);
 
   let draining = false;
-  const { server } = await buildApp({ config, db, logger, draining: () => draining });
+  const { server } = await buildApp({ config, db, logger, draining: () => draining, ...(redis === undefined ? {} : { redis }) });
   await server.listen({ port: config.port, host: config.host });
   // SERVICE_ROLE=api serves HTTP only; worker and all also run the job workers (a worker still
   // answers health and metrics, so the same probes work for both deployments).
-  const workers = config.serviceRole === "api" ? undefined : new Workers(config, db, logger);
+  const workers = config.serviceRole === "api" ? undefined : new Workers(config, db, logger, redis);
   workers?.start();
 
   const stop = async (signal: string): Promise<void> => {
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     forced.unref();
     await Promise.all([server.close(), workers?.stop()]);
-    await db.close();
+    await Promise.all([db.close(), redis?.close()]);
     clearTimeout(forced);
     logger.info("stopped");
   };

@@ -18,6 +18,8 @@ export interface MutationDeps {
 export interface MutationOptions {
   /** POST with `idempotency.required`: a missing key is 400 idempotency-key-missing. */
   readonly keyRequired: boolean;
+  /** Runs once the work has committed (not on a replay): cache invalidation. */
+  readonly afterCommit?: () => Promise<void>;
 }
 
 export function jsonOutcome(status: number, body: unknown, headers: Record<string, string> = {}): Outcome {
@@ -53,7 +55,9 @@ export async function runMutation(
   const key = parseIdempotencyKey(request.headers["idempotency-key"]);
   if (key === undefined) {
     if (options.keyRequired) throw new Problem("idempotency-key-missing", "this request needs an Idempotency-Key header");
-    send(reply, await deps.db.transaction(request.deadline, work));
+    const outcome = await deps.db.transaction(request.deadline, work);
+    await options.afterCommit?.();
+    send(reply, outcome);
     return;
   }
   const scope = scopeOf(request, key);
@@ -70,6 +74,7 @@ export async function runMutation(
       await deps.idempotency.complete(tx, scope, result);
       return result;
     });
+    await options.afterCommit?.();
     send(reply, outcome);
   } catch (err: unknown) {
     const problem = toProblem(err);
