@@ -2,7 +2,7 @@
 // is null, a comparison with null is false, and only `== null` / `!= null` see null. Integers are
 // checked 64-bit on BigInt; decimals are exact (wire/decimal.ts). An overflow is a RuleError, and
 // the rule then rejects.
-import { add, compareDecimal, fromInteger, mul, neg, parseDecimal, sub, DecimalOverflow, type Decimal } from "../wire/decimal.js";
+import { add, compareDecimal, decimalLiteral, fromInteger, mul, neg, parseDecimal, sub, DecimalOverflow, type Decimal } from "../wire/decimal.js";
 
 export { compareDecimal };
 
@@ -61,11 +61,7 @@ export const decimalOps = {
   neg: (a: Decimal | null): Decimal | null => (a === null ? null : neg(a)),
 };
 
-export function literalDecimal(text: string): Decimal {
-  const d = parseDecimal(text);
-  if (d === undefined) throw new TypeError(`bad decimal literal ${text}`);
-  return d;
-}
+export const literalDecimal = decimalLiteral;
 
 export function toDecimal(a: bigint | null): Decimal | null {
   return a === null ? null : decimal(() => fromInteger(a));

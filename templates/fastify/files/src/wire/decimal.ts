@@ -36,6 +36,13 @@ export function parseDecimal(text: string): Decimal | undefined {
   return (units < 0n ? -units : units) >= LIMIT ? undefined : d;
 }
 
+/** A decimal written in the source, such as a manifest bound; malformed text is a bug. */
+export function decimalLiteral(text: string): Decimal {
+  const d = parseDecimal(text);
+  if (d === undefined) throw new TypeError(`not a decimal literal: ${text}`);
+  return d;
+}
+
 export function fromInteger(i: bigint): Decimal {
   return checked({ units: i, scale: 0 });
 }
