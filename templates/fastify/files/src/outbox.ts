@@ -10,7 +10,13 @@ export interface DomainEvent {
   readonly data: unknown;
 }
 
-export async function publishEvent(tx: Queryable, event: DomainEvent, maxAttempts: number): Promise<void> {
+export interface DeliveryJob {
+  readonly maxAttempts: number;
+  /** The W3C traceparent of the change, so the delivery joins its trace. */
+  readonly traceparent: string | null;
+}
+
+export async function publishEvent(tx: Queryable, event: DomainEvent, job: DeliveryJob): Promise<void> {
   const id = uuidv7();
   await tx.query(`insert into events (id, type, resource_type, resource_id, data) values ($1, $2, $3, $4, $5)`, [
     id,
@@ -19,9 +25,10 @@ export async function publishEvent(tx: Queryable, event: DomainEvent, maxAttempt
     event.resourceId,
     JSON.stringify(event.data),
   ]);
-  await tx.query(`insert into jobs (id, kind, payload, max_attempts) values ($1, 'deliver_event', $2, $3)`, [
+  await tx.query(`insert into jobs (id, kind, payload, max_attempts, traceparent) values ($1, 'deliver_event', $2, $3, $4)`, [
     uuidv7(),
     JSON.stringify({ event_id: id }),
-    maxAttempts,
+    job.maxAttempts,
+    job.traceparent,
   ]);
 }

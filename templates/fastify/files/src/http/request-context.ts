@@ -24,11 +24,19 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof sent === "string" && REQUEST_ID.test(sent) ? sent : randomUUID();
 }
 
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** A well-formed W3C `traceparent` header, to store with the jobs a request enqueues. */
+export function traceparentOf(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== "string") return undefined;
+  const value = header.trim();
+  return TRACEPARENT.test(value) ? value : undefined;
+}
+
 /** The trace id of a W3C `traceparent`, so a request's log line joins its caller's trace. */
-export function traceIdOf(traceparent: string | string[] | undefined): string | undefined {
-  if (typeof traceparent !== "string") return undefined;
-  const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent.trim());
-  return match?.[1];
+export function traceIdOf(header: string | string[] | undefined): string | undefined {
+  const value = traceparentOf(header);
+  return value === undefined ? undefined : TRACEPARENT.exec(value)?.[1];
 }
 
 export function registerRequestContext(app: FastifyInstance, requestTimeoutMs: number): void {
