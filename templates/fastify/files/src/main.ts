@@ -8,6 +8,7 @@ import { Database } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { Workers } from "./jobs/worker.js";
 import { createLogger } from "./observability/logger.js";
+import { startTracing } from "./observability/tracing.js";
 
 function configOrExit(): Config {
   try {
@@ -25,6 +26,7 @@ function configOrExit(): Config {
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
+  const stopTracing = config.otelEndpoint === undefined ? undefined : startTracing(config.otelEndpoint, config.otelServiceName);
   const db = new Database(
     {
       url: config.databaseUrl,
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     forced.unref();
     await Promise.all([server.close(), workers?.stop()]);
-    await Promise.all([db.close(), redis?.close()]);
+    await Promise.all([db.close(), redis?.close(), stopTracing?.()]);
     clearTimeout(forced);
     logger.info("stopped");
   };

@@ -4,6 +4,7 @@
 import type { Logger } from "pino";
 
 import type { Database } from "../db/database.js";
+import { SpanKind, currentTraceparent, inSpan } from "../observability/tracing.js";
 import { sign } from "../webhooks/signature.js";
 import { uuidv7 } from "../wire/ids.js";
 import type { Job } from "./queue.js";
@@ -37,20 +38,23 @@ export async function deliverEvent(db: Database, target: DeliveryTarget, job: Jo
   // Built from the stored row only, so every attempt sends the same bytes.
   const body = JSON.stringify({ id: event.id, type: event.type, created_at: event.created_at.toISOString(), data: event.data });
   const timestamp = Math.floor(Date.now() / 1000);
-  const response = await fetch(target.url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "webhook-id": event.id,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": sign(target.key, event.id, timestamp, body),
-      traceparent: job.traceparent ?? newTraceparent(),
-    },
-    body,
-    signal: AbortSignal.any([signal, AbortSignal.timeout(target.timeoutMs)]),
+  await inSpan("POST event delivery", SpanKind.CLIENT, { "http.request.method": "POST", "server.address": new URL(target.url).host }, async (span) => {
+    const response = await fetch(target.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "webhook-id": event.id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": sign(target.key, event.id, timestamp, body),
+        traceparent: currentTraceparent() ?? job.traceparent ?? newTraceparent(),
+      },
+      body,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(target.timeoutMs)]),
+    });
+    span.setAttribute("http.response.status_code", response.status);
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`the receiver answered ${response.status}`);
   });
-  await response.body?.cancel();
-  if (!response.ok) throw new Error(`the receiver answered ${response.status}`);
   await db.query("update events set delivered_at = now() where id = $1 and delivered_at is null", [event.id]);
 }
 
