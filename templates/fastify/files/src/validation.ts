@@ -52,6 +52,15 @@ export function StringEnum<const T extends readonly string[]>(values: T): TUnsaf
 /** Why a member the schema does not allow was rejected, by field name. */
 export type ForbiddenFields = Readonly<Record<string, string>>;
 
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: "a string",
+  integer: "an integer",
+  number: "a number",
+  boolean: "a boolean",
+  object: "an object",
+  array: "an array",
+};
+
 function pointerOf(error: ErrorObject): string {
   if (error.keyword === "additionalProperties") {
     return `${error.instancePath}/${(error.params as { additionalProperty: string }).additionalProperty}`;
@@ -68,6 +77,11 @@ function detailOf(error: ErrorObject, forbidden: ForbiddenFields): string {
     return forbidden[field] ?? "is not a field of this resource";
   }
   if (error.keyword === "required") return "is required";
+  if (error.keyword === "type") {
+    const types = String((error.params as { type: string | string[] }).type).split(",");
+    const named = types.filter((t) => t !== "null").map((t) => TYPE_NAMES[t] ?? t);
+    return `must be ${named.join(" or ")}${types.includes("null") ? " or null" : ""}`;
+  }
   if (error.keyword === "enum") {
     const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.filter((v) => v !== null);
     return `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`;
