@@ -6,8 +6,9 @@ scripts/e2e after `skaffold conform` has passed over the service:
 - statement-timeout: a query blocked past the statement timeout answers 503 `timeout`;
 - database-down: with PostgreSQL stopped, live stays 200, ready turns 503 and /v1 answers 503
   within the acquire timeout; once it is back, the service recovers without a restart;
-- replicas: a second replica on the same database, and 20 concurrent creates with one
-  Idempotency-Key spread over both make exactly one row;
+- replicas: a second replica on the same database; 20 concurrent creates with one
+  Idempotency-Key spread over both make exactly one row, whose event the two replicas' workers
+  deliver exactly once;
 - sigterm: a request in flight when SIGTERM arrives completes, and the process exits 0.
 
 Waiting is on observable state (pg_locks, pg_stat_activity, HTTP answers) with deadlines, never on
@@ -200,9 +201,10 @@ def post(url, body, headers):
         return 0, None
 
 
-def replicas(urls, path, body, headers):
+def replicas(urls, path, body, headers, db_url, events_port):
     """Two replicas on one database: 20 concurrent creates with one Idempotency-Key, spread over
-    both, must make exactly one row (every 201 names it; the rest may be 409 in-use)."""
+    both, must make exactly one row (every 201 names it; the rest may be 409 in-use), and the
+    workers of both must deliver its event exactly once."""
     key = f"e2e-replicas-{time.time_ns()}"
     answers = []
     lock = threading.Lock()
@@ -212,15 +214,65 @@ def replicas(urls, path, body, headers):
         with lock:
             answers.append((status, (created or {}).get("id") if isinstance(created, dict) else None))
 
-    threads = [threading.Thread(target=send, args=(urls[i % len(urls)],)) for i in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    statuses = sorted({s for s, _ in answers})
-    ids = {i for s, i in answers if s == 201}
-    if any(s not in (201, 409) for s, _ in answers):
-        return f"concurrent creates over two replicas answered {statuses}"
-    if len(ids) != 1:
-        return f"20 creates with one key over two replicas made {len(ids)} rows"
-    return None
+    receiver = Receiver(events_port)
+    try:
+        threads = [threading.Thread(target=send, args=(urls[i % len(urls)],)) for i in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        statuses = sorted({s for s, _ in answers})
+        ids = {i for s, i in answers if s == 201}
+        if any(s not in (201, 409) for s, _ in answers):
+            return f"concurrent creates over two replicas answered {statuses}"
+        if len(ids) != 1:
+            return f"20 creates with one key over two replicas made {len(ids)} rows"
+        (row,) = ids
+        jobs = f"SELECT count(*) FILTER (WHERE j.status = 'done'), count(*) FROM jobs j JOIN events e ON j.payload->>'event_id' = e.id::text WHERE j.kind = 'deliver_event' AND e.resource_id = '{row}'"
+        problem = wait_until(lambda: (lambda done_all: done_all[0] == done_all[1] != "0")(psql_value(db_url, jobs).split("|")), 30, "the event's delivery job finishing")
+        if problem:
+            return problem
+        done, total = psql_value(db_url, jobs).split("|")
+        deliveries = receiver.deliveries_about(row)
+        if total != "1" or deliveries != 1:
+            return f"the created row's event had {total} delivery jobs and reached the receiver {deliveries} times over two replicas"
+        return None
+    finally:
+        receiver.stop()
+
+
+class Receiver:
+    """Accepts event deliveries on 127.0.0.1:<port> with 200 and counts them by the row they carry."""
+
+    def __init__(self, port):
+        import http.server
+
+        counts = self.counts = {}
+        lock = self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                try:
+                    row = json.loads(body).get("data", {}).get("id")
+                except ValueError:
+                    row = None
+                with lock:
+                    counts[row] = counts.get(row, 0) + 1
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def deliveries_about(self, row):
+        with self.lock:
+            return self.counts.get(row, 0)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
