@@ -15,6 +15,11 @@ const DELIVERY_TIMEOUT: Duration = Duration::from_secs(20);
 pub fn checks(service: &Service) -> Vec<Check<'_>> {
     let target = service.resources.iter().find(|r| r.operations.create && r.operations.update);
     let reason = "no resource has create and update";
+    let flagging = service
+        .resources
+        .iter()
+        .filter(|r| r.operations.create)
+        .find_map(|r| r.rules.iter().find(|rule| rule.action == crate::model::RuleAction::Flag).map(|rule| (r, rule)));
     vec![
         Check::new("events.created", "a create is delivered as a signed `<resource>.created` event, retried after a 500", move |ctx| {
             target.map_or(Ok(()), |r| created(ctx, r))
@@ -24,6 +29,11 @@ pub fn checks(service: &Service) -> Vec<Check<'_>> {
             target.map_or(Ok(()), |r| updated(ctx, r))
         })
         .only_if(target.is_some(), reason),
+        Check::new("events.flagged", "a row a flag rule holds for is delivered as `<resource>.flagged`", move |ctx| match flagging {
+            Some((r, rule)) => flagged(ctx, r, rule),
+            None => Ok(()),
+        })
+        .only_if(flagging.is_some(), "no resource has a flag rule"),
         Check::new("events.one-body", "no event id was ever delivered with two different bodies", one_body),
     ]
 }
@@ -122,4 +132,13 @@ fn one_body(ctx: &Ctx) -> Outcome {
         }
     }
     Ok(())
+}
+
+fn flagged(ctx: &Ctx, r: &Resource, rule: &crate::model::Rule) -> Outcome {
+    let vector = super::rules::holding(rule, true).next().ok_or_else(|| format!("no vector makes `{}` hold", rule.name))?;
+    let ex = super::rules::attempt(ctx, r, rule, vector)?;
+    crate::conform::ensure(ex.status == 201, &ex, || format!("the flagged create answered {}", ex.status))?;
+    let id = ex.json().unwrap_or_default()["id"].as_str().unwrap_or_default().to_owned();
+    let (delivery, _) = accepted(ctx, &format!("{}.flagged", r.name), &id)?;
+    verify(ctx, &delivery)
 }

@@ -103,7 +103,11 @@ fn replay(ctx: &Ctx, r: &Resource) -> Outcome {
         let ex = ctx.client.get(&item(r, &id)).send()?;
         ensure(ex.json().unwrap_or_default()["version"] == 1, &ex, || "the row changed after the replay".into())?;
     }
-    Ok(())
+    // Nor a second audit event: the trail of the row still holds its one `create`.
+    let id = first.json().unwrap_or_default()["id"].as_str().unwrap_or_default().to_owned();
+    let ex = ctx.client.get(&format!("/v1/audit-events?resource_type={}&resource_id={id}&limit=100", r.name)).send()?;
+    let events = ex.json().unwrap_or_default()["data"].as_array().map_or(0, Vec::len);
+    ensure(ex.status == 200 && events == 1, &ex, || format!("after the replay the row has {events} audit events, not 1"))
 }
 
 fn concurrent(ctx: &Ctx, r: &Resource) -> Outcome {

@@ -10,7 +10,8 @@ use crate::expr::Vector;
 use crate::model::{FieldType, Resource, Rule, RuleAction};
 
 pub fn checks(r: &Resource) -> Vec<Check<'_>> {
-    r.rules
+    let mut checks: Vec<Check<'_>> = r
+        .rules
         .iter()
         .map(|rule| {
             let (what, description) = match rule.action {
@@ -23,12 +24,76 @@ pub fn checks(r: &Resource) -> Vec<Check<'_>> {
             })
             .only_if(r.operations.create, format!("{} has no create operation to {what} on", r.name))
         })
-        .collect()
+        .collect();
+    // A velocity rule (a reject rule over one count of this resource) must hold under concurrency.
+    for rule in
+        r.rules.iter().filter(|rule| rule.action == RuleAction::Reject && rule.counts.len() == 1 && rule.counts[0].resource == r.name)
+    {
+        let threshold = threshold(rule).unwrap_or(0);
+        checks.push(
+            Check::new(
+                format!("rules.{}.{}.concurrent", r.plural, rule.name),
+                format!("`{}` counts right when 6 creates race at its threshold", rule.name),
+                move |ctx| race(ctx, r, rule, threshold),
+            )
+            .only_if(r.operations.create && threshold >= 2, format!("`{}` has no count threshold of 2 or more to race at", rule.name)),
+        );
+    }
+    checks
+}
+
+/// The fewest rows in a group that make a count rule hold on its own, from its vectors.
+fn threshold(rule: &Rule) -> Option<i64> {
+    let group = &rule.counts.first()?.group_field;
+    holding(rule, true).filter(|v| v.input.fields.keys().all(|f| f == group)).filter_map(|v| v.input.counts.first().copied()).min()
+}
+
+/// One row short of the threshold, six creates in the same group at once: exactly one may pass.
+fn race(ctx: &Ctx, r: &Resource, rule: &Rule, threshold: i64) -> Outcome {
+    let count = &rule.counts[0];
+    let first = ctx.valid_body(r)?;
+    let ex = ctx.post(r, &first)?;
+    ensure(ex.status == 201, &ex, || format!("the first row of the group answered {}", ex.status))?;
+    let group = first[&count.group_field].clone();
+    for _ in 1..threshold - 1 {
+        let mut row = ctx.valid_body(r)?;
+        row[&count.group_field] = group.clone();
+        let ex = ctx.post(r, &row)?;
+        ensure(ex.status == 201, &ex, || format!("filling the group up to the threshold answered {}", ex.status))?;
+    }
+    let bodies: Vec<Value> = (0..6)
+        .map(|_| {
+            let mut row = ctx.valid_body(r)?;
+            row[&count.group_field] = group.clone();
+            Ok(row)
+        })
+        .collect::<Result<_, Failure>>()?;
+    let answers: Vec<Result<Exchange, Failure>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = bodies.iter().map(|body| scope.spawn(move || ctx.post(r, body))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a request thread panicked".to_owned().into()))).collect()
+    });
+    let mut created = 0;
+    for answer in answers {
+        let ex = answer?;
+        match ex.status {
+            201 => created += 1,
+            422 => ctx.expect_problem(&ex, 422, "rule-rejected")?,
+            _ => return Err(Failure { message: format!("a racing create answered {}", ex.status), exchange: Some(Box::new(ex)) }),
+        }
+    }
+    if created != 1 {
+        return Err(format!(
+            "with {} rows in the group and a threshold of {threshold}, {created} of 6 racing creates passed, not 1",
+            threshold - 1
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Posts the candidate a vector describes: its ref rows created with the vector's values, its
 /// counted rows created first, its fields over an otherwise valid body.
-fn attempt(ctx: &Ctx, r: &Resource, rule: &Rule, vector: &Vector) -> Result<Exchange, Failure> {
+pub(super) fn attempt(ctx: &Ctx, r: &Resource, rule: &Rule, vector: &Vector) -> Result<Exchange, Failure> {
     let mut refs = Map::new();
     for field in &r.fields {
         let FieldType::Ref { resource: target } = &field.ty else { continue };
@@ -70,7 +135,7 @@ fn attempt(ctx: &Ctx, r: &Resource, rule: &Rule, vector: &Vector) -> Result<Exch
     ctx.post(r, &body)
 }
 
-fn holding(rule: &Rule, holds: bool) -> impl Iterator<Item = &Vector> {
+pub(super) fn holding(rule: &Rule, holds: bool) -> impl Iterator<Item = &Vector> {
     rule.vectors.iter().filter(move |v| v.expected == crate::expr::Expected::Result(holds))
 }
 
