@@ -49,7 +49,9 @@ pub fn token(args: &TokenArgs) -> Result<ExitCode, CliError> {
         return Err(CliError::usage(format!("{} has `auth: none`: its service takes no tokens", args.manifest.display())));
     };
     let scopes = if args.scopes.is_empty() { conform::all_scopes(&service) } else { args.scopes.clone() };
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    println!("{}", conform::jwt::sign(args.secret.as_bytes(), &conform::jwt::claims(issuer, audience, &args.subject, &scopes, now)));
+    println!(
+        "{}",
+        conform::jwt::sign(args.secret.as_bytes(), &conform::jwt::claims(issuer, audience, &args.subject, &scopes, conform::unix_now()))
+    );
     Ok(ExitCode::SUCCESS)
 }

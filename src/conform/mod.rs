@@ -237,7 +237,7 @@ pub fn item(resource: &Resource, id: &str) -> String {
 
 /// Runs every check that `config.only` selects, in order, and reports each.
 pub fn run(config: &Config) -> Result<Report, String> {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = unix_now();
     let token = match (&config.service.auth, &config.jwt_secret) {
         (Auth::None, _) => None,
         (Auth::Jwt { issuer, audience }, Some(secret)) => {
@@ -284,6 +284,11 @@ fn configured(id: &str, config: &Config) -> Result<(), String> {
         return Err(format!("run with --webhook-secret {name}=<the service's secret>"));
     }
     Ok(())
+}
+
+/// Seconds since the Unix epoch: token claims and webhook timestamps.
+pub fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// Every scope the service knows, for the suite's own token.

@@ -1,10 +1,10 @@
 //! Section 7's authentication: bearer JWTs verified for signature, algorithm, expiry, issuer and
 //! audience, scopes per route, and the operational routes left public.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde_json::{Value, json};
 
+use super::with;
+use crate::conform::unix_now as now;
 use crate::conform::{Check, Ctx, Outcome, collection, ensure, jwt};
 use crate::model::{Auth, Resource, Service};
 
@@ -62,14 +62,6 @@ pub fn checks(service: &Service) -> Vec<Check<'_>> {
         })
         .only_if(jwt, "the manifest has `auth: none`"),
     ]
-}
-
-fn with(resource: Option<&Resource>, f: impl FnOnce(&Resource) -> Outcome) -> Outcome {
-    resource.map_or(Ok(()), f)
-}
-
-fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// Valid claims with `scopes` (`*` meaning every scope the service has).

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::with;
 use crate::conform::payload::invalid;
 use crate::conform::{Check, Ctx, Outcome, collection, ensure};
 use crate::model::{FieldType, Resource, Service};
@@ -81,10 +82,6 @@ pub fn checks(service: &Service) -> Vec<Check<'_>> {
         })
         .only_if(referencing.is_some(), "no resource a ref points at can be deleted"),
     ]
-}
-
-fn with(resource: Option<&Resource>, f: impl FnOnce(&Resource) -> Outcome) -> Outcome {
-    resource.map_or(Ok(()), f)
 }
 
 fn raw(ctx: &Ctx, resource: &Resource, body: Vec<u8>, content_type: &str, status: u16, slug: &str) -> Outcome {

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::with;
 use crate::conform::http::Exchange;
 use crate::conform::{Check, Ctx, Failure, Outcome, collection, ensure, item};
 use crate::model::{Resource, Service};
@@ -50,10 +51,6 @@ pub fn checks(service: &Service) -> Vec<Check<'_>> {
         })
         .only_if(target.is_some(), none),
     ]
-}
-
-fn with(resource: Option<&Resource>, f: impl FnOnce(&Resource) -> Outcome) -> Outcome {
-    resource.map_or(Ok(()), f)
 }
 
 fn send(ctx: &Ctx, r: &Resource, key: &str, body: &Value) -> Result<Exchange, Failure> {

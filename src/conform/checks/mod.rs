@@ -12,7 +12,8 @@ mod ratelimit;
 mod rules;
 mod webhooks;
 
-use super::Check;
+use super::{Check, Outcome};
+use crate::model::Resource;
 use crate::model::Service;
 
 pub fn all(service: &Service) -> Vec<Check<'_>> {
@@ -30,4 +31,10 @@ pub fn all(service: &Service) -> Vec<Check<'_>> {
     // Last: it empties the suite's token bucket, which would slow every check after it.
     checks.extend(ratelimit::checks(service));
     checks
+}
+
+/// Runs `f` on the resource a check was built for; a check without one is marked not applicable
+/// when it is built, so it never gets here.
+fn with(resource: Option<&Resource>, f: impl FnOnce(&Resource) -> Outcome) -> Outcome {
+    resource.map_or(Ok(()), f)
 }

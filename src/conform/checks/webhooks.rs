@@ -1,13 +1,14 @@
 //! Section 8's inbound webhooks: a signed delivery is accepted and its mapping applied by a job; a
 //! bad signature or a stale timestamp is refused; a replayed `webhook-id` does nothing twice.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::conform::http::Exchange;
+use crate::conform::unix_now as now;
 use crate::conform::{Check, Ctx, Failure, Outcome, ensure, item, jwt};
 use crate::model::{Service, SetValue, Webhook, WebhookHandler};
 
@@ -59,10 +60,6 @@ pub fn checks(service: &Service) -> Vec<Check<'_>> {
         ));
     }
     checks
-}
-
-fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// The Standard Webhooks signature of a delivery: `v1,` and base64 of HMAC-SHA256 over `id.timestamp.body`.
