@@ -9,6 +9,11 @@ scripts/e2e after `skaffold conform` has passed over the service:
 - replicas: a second replica on the same database; 20 concurrent creates with one
   Idempotency-Key spread over both make exactly one row, whose event the two replicas' workers
   deliver exactly once;
+- trace-log / otlp: a request sent with a traceparent logs its trace id as `trace_id`, and the
+  service exports spans of that trace to its OTLP endpoint (a stand-in collector here);
+- redis-down: with Redis stopped, requests still answer (the in-process limiter takes over),
+  readiness reports `checks.cache: "error"` (503 only with `cache: required`); once Redis is
+  back, the cache check returns to "ok" without a restart;
 - sigterm: a request in flight when SIGTERM arrives completes, and the process exits 0.
 
 Waiting is on observable state (pg_locks, pg_stat_activity, HTTP answers) with deadlines, never on
@@ -19,6 +24,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import signal
 import subprocess
 import threading
@@ -276,3 +282,98 @@ class Receiver:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def traceparent():
+    """A fresh W3C traceparent and its trace id."""
+    trace = secrets.token_hex(16)
+    return f"00-{trace}-{secrets.token_hex(8)}-01", trace
+
+
+def trace_log(base_url, path, headers, log_file):
+    """A request with a traceparent logs one line with its trace id as `trace_id`."""
+    value, trace = traceparent()
+    status, _ = request(f"{base_url}{path}", {**headers, "traceparent": value})
+    if status != 200:
+        return f"the request answered {status}"
+
+    def logged():
+        for line in log_file.read_text(errors="replace").splitlines():
+            if trace in line:
+                try:
+                    return json.loads(line[line.index("{"):]).get("trace_id") == trace
+                except ValueError:
+                    continue
+        return False
+
+    return wait_until(logged, 10, f"a JSON log line with trace_id {trace}")
+
+
+def otlp(base_url, path, headers, collector):
+    """A request with a traceparent has its spans exported to the OTLP endpoint, in that trace."""
+    value, trace = traceparent()
+    status, _ = request(f"{base_url}{path}", {**headers, "traceparent": value})
+    if status != 200:
+        return f"the request answered {status}"
+    # OTLP/HTTP protobuf carries the trace id as 16 raw bytes, OTLP/JSON as hex text.
+    needles = [bytes.fromhex(trace), trace.encode()]
+    return wait_until(lambda: collector.received(needles), 20, f"a /v1/traces export holding trace {trace}")
+
+
+class Collector:
+    """A stand-in OTLP/HTTP collector on 127.0.0.1: keeps every body POSTed to /v1/traces."""
+
+    def __init__(self, port):
+        import http.server
+
+        bodies = self.bodies = []
+        lock = self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                if self.path == "/v1/traces":
+                    with lock:
+                        bodies.append(body)
+                self.send_response(200 if self.path == "/v1/traces" else 404)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def received(self, needles):
+        with self.lock:
+            return any(n in body for body in self.bodies for n in needles)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def redis_down(redis, base_url, path, headers, cache_required):
+    """Stops Redis under the running service and checks it degrades as section 7 says, then
+    restarts it and checks the cache check recovers."""
+    expected = 503 if cache_required else 200
+
+    def ready_is(status_wanted, cache):
+        status, body = request(f"{base_url}/health/ready", timeout=5)
+        return status == status_wanted and ((body or {}).get("checks") or {}).get("cache") == cache
+
+    redis.stop()
+    try:
+        problem = wait_until(lambda: ready_is(expected, "error"), 10, f"/health/ready answering {expected} with checks.cache \"error\"")
+        if problem:
+            return problem
+        started = time.monotonic()
+        status, _ = request(f"{base_url}{path}", headers)
+        if status != 200:
+            return f"with Redis down, {path} answered {status}, not 200"
+        if time.monotonic() - started > 3:
+            return f"with Redis down, {path} took {time.monotonic() - started:.1f} s"
+    finally:
+        redis.start()
+    return wait_until(lambda: ready_is(200, "ok"), 15, "/health/ready answering 200 with checks.cache \"ok\" after Redis came back")

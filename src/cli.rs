@@ -154,8 +154,12 @@ pub struct ConformArgs {
     #[arg(long)]
     pub manifest: PathBuf,
     /// The HS256 secret the service verifies tokens with (its AUTH_JWT_SECRET).
-    #[arg(long, value_name = "SECRET")]
+    #[arg(long, value_name = "SECRET", conflicts_with = "jwks_listen")]
     pub jwt_secret: Option<String>,
+    /// Serve the suite's own ES256 and RS256 keys as a JWKS here instead, and sign with them (point
+    /// the service's AUTH_JWKS_URL at it); loopback only. Adds the `auth.jwks.*` checks.
+    #[arg(long, value_name = "ADDR")]
+    pub jwks_listen: Option<std::net::SocketAddr>,
     /// An inbound webhook's signing secret, as NAME=whsec_...; repeatable.
     #[arg(long = "webhook-secret", value_name = "NAME=SECRET")]
     pub webhook_secrets: Vec<String>,

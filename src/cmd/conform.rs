@@ -25,6 +25,7 @@ pub fn run(args: &ConformArgs) -> Result<ExitCode, CliError> {
         openapi_json: crate::artifacts::openapi::to_json(&service),
         service,
         jwt_secret: args.jwt_secret.clone(),
+        jwks_listen: args.jwks_listen,
         webhook_secrets,
         events_listen: args.events_listen,
         events_secret: args.events_secret.clone(),

@@ -1,4 +1,5 @@
-//! HS256 tokens the suite mints for itself, the way the service's tests are meant to.
+//! Tokens the suite mints for itself: HS256 with the service's secret, the way the service's own
+//! tests do, or ES256/RS256 with the keys of the suite's key set (`jwks.rs`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,10 +9,13 @@ use sha2::Sha256;
 
 /// A signed HS256 token for `claims`.
 pub fn sign(secret: &[u8], claims: &Value) -> String {
-    let header = URL_SAFE_NO_PAD.encode(json!({ "alg": "HS256", "typ": "JWT" }).to_string());
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let signing_input = format!("{header}.{payload}");
-    let signature = URL_SAFE_NO_PAD.encode(hmac_sha256(secret, signing_input.as_bytes()));
+    sign_with(&json!({ "alg": "HS256", "typ": "JWT" }), claims, |input| hmac_sha256(secret, input))
+}
+
+/// A token with `header` and `claims`, its signature computed over the JWS signing input by `signer`.
+pub fn sign_with(header: &Value, claims: &Value, signer: impl FnOnce(&[u8]) -> Vec<u8>) -> String {
+    let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let signature = URL_SAFE_NO_PAD.encode(signer(signing_input.as_bytes()));
     format!("{signing_input}.{signature}")
 }
 

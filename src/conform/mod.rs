@@ -8,6 +8,7 @@
 
 mod checks;
 pub mod http;
+pub mod jwks;
 pub mod jwt;
 pub mod payload;
 pub mod receiver;
@@ -30,6 +31,8 @@ pub struct Config {
     /// The OpenAPI document skaffold renders for the manifest; `/openapi.json` must equal it.
     pub openapi_json: String,
     pub jwt_secret: Option<String>,
+    /// Serve the suite's own key set here instead (the service's `AUTH_JWKS_URL` points here).
+    pub jwks_listen: Option<std::net::SocketAddr>,
     pub webhook_secrets: BTreeMap<String, String>,
     /// Where the suite's event receiver listens (the service's `EVENTS_WEBHOOK_URL` points here).
     pub events_listen: Option<std::net::SocketAddr>,
@@ -129,6 +132,8 @@ pub struct Ctx<'a> {
     pub client: Client,
     pub values: Values,
     pub receiver: Option<receiver::Receiver>,
+    /// The key set tokens are signed with, when the service verifies with a JWKS.
+    pub keys: Option<jwks::KeySet>,
 }
 
 impl Ctx<'_> {
@@ -238,12 +243,19 @@ pub fn item(resource: &Resource, id: &str) -> String {
 /// Runs every check that `config.only` selects, in order, and reports each.
 pub fn run(config: &Config) -> Result<Report, String> {
     let now = unix_now();
-    let token = match (&config.service.auth, &config.jwt_secret) {
-        (Auth::None, _) => None,
-        (Auth::Jwt { issuer, audience }, Some(secret)) => {
+    let keys = config.jwks_listen.map(jwks::KeySet::start).transpose()?;
+    let token = match (&config.service.auth, &config.jwt_secret, &keys) {
+        (Auth::None, _, _) => None,
+        (Auth::Jwt { .. }, Some(_), Some(_)) => return Err("pass one of --jwt-secret and --jwks-listen, as the service takes one".into()),
+        (Auth::Jwt { issuer, audience }, Some(secret), None) => {
             Some(jwt::sign(secret.as_bytes(), &jwt::claims(issuer, audience, "conform", &all_scopes(&config.service), now)))
         }
-        (Auth::Jwt { .. }, None) => return Err("the manifest uses JWT auth: pass --jwt-secret (the service's AUTH_JWT_SECRET)".into()),
+        (Auth::Jwt { issuer, audience }, None, Some(keys)) => {
+            Some(keys.es256.sign(&jwt::claims(issuer, audience, "conform", &all_scopes(&config.service), now)))
+        }
+        (Auth::Jwt { .. }, None, None) => {
+            return Err("the manifest uses JWT auth: pass --jwt-secret (the service's AUTH_JWT_SECRET) or --jwks-listen (where its AUTH_JWKS_URL points)".into());
+        }
     };
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     let receiver = config.events_listen.map(receiver::Receiver::start).transpose()?;
@@ -253,6 +265,7 @@ pub fn run(config: &Config) -> Result<Report, String> {
         client: Client::new(&config.base_url, token),
         values: Values::new(now ^ u64::from(nanos)),
         receiver,
+        keys,
     };
     let mut results = Vec::new();
     for check in checks::all(&config.service) {
@@ -273,8 +286,11 @@ pub fn run(config: &Config) -> Result<Report, String> {
     Ok(Report { service: config.service.name.clone(), base_url: config.base_url.clone(), results })
 }
 
-/// Checks that need something of the run itself: the event receiver, a webhook's secret.
+/// Checks that need something of the run itself: the event receiver, the key set, a webhook's secret.
 fn configured(id: &str, config: &Config) -> Result<(), String> {
+    if id.starts_with("auth.jwks.") && config.jwks_listen.is_none() {
+        return Err("run with --jwks-listen (the service's AUTH_JWKS_URL) instead of --jwt-secret".into());
+    }
     if id.starts_with("events.") && config.events_listen.is_none() {
         return Err("run with --events-listen (the service's EVENTS_WEBHOOK_URL) and --events-secret".into());
     }

@@ -33,12 +33,14 @@ pub fn checks(r: &Resource) -> Vec<Check<'_>> {
             .only_if(ops.create && ops.list && !r.filters.is_empty(), format!("{} has no filters (or no create and list)", r.name)),
         Check::new(
             format!("crud.{p}.update"),
-            "PATCH bumps version and ETag; a stale If-Match answers 412; read-only and immutable fields 422",
+            "PATCH bumps version and ETag, and a GET sees it; a stale If-Match answers 412; read-only and immutable fields 422",
             move |ctx| update(ctx, r),
         )
         .only_if(ops.create && ops.update, no("create or update")),
-        Check::new(format!("crud.{p}.delete"), "DELETE answers 204, then the row is gone (404)", move |ctx| delete(ctx, r))
-            .only_if(ops.create && ops.delete, no("create or delete")),
+        Check::new(format!("crud.{p}.delete"), "DELETE answers 204, then the row is gone (404), even just after a read", move |ctx| {
+            delete(ctx, r)
+        })
+        .only_if(ops.create && ops.delete, no("create or delete")),
         Check::new(format!("crud.{p}.not-listed"), "operations not in the manifest answer 405 with Allow", move |ctx| not_listed(ctx, r)),
     ]
 }
@@ -204,6 +206,7 @@ fn encode(text: &str) -> String {
 fn update(ctx: &Ctx, r: &Resource) -> Outcome {
     let (_, row) = ctx.create(r)?;
     let id = id_of(&row);
+    warm(ctx, r, &id)?;
     let patch = ctx.patch_body(r);
     let send = |body: &Value, if_match: &str| ctx.patch(r, &id, body, Some(if_match));
     let ex = send(&patch, "\"1\"")?;
@@ -211,6 +214,12 @@ fn update(ctx: &Ctx, r: &Resource) -> Outcome {
     let updated = ex.json().unwrap_or_default();
     ensure(updated["version"] == json!(2), &ex, || "`version` did not become 2".into())?;
     ensure(ex.header("etag") == Some("\"2\""), &ex, || "ETag did not become \"2\"".into())?;
+    if r.operations.read {
+        let ex = ctx.client.get(&item(r, &id)).send()?;
+        ensure(ex.status == 200 && ex.json().as_ref() == Some(&updated) && ex.header("etag") == Some("\"2\""), &ex, || {
+            "a GET after the PATCH does not answer the updated representation with ETag \"2\" (a stale cache?)".into()
+        })?;
+    }
     let ex = send(&patch, "\"1\"")?;
     ctx.expect_problem(&ex, 412, "precondition-failed")?;
     for field in r.fields.iter().filter(|f| !f.writable_on_update()) {
@@ -223,9 +232,19 @@ fn update(ctx: &Ctx, r: &Resource) -> Outcome {
     Ok(())
 }
 
+/// Reads row `id` once, so that a read-through cache holds it before the change that follows.
+fn warm(ctx: &Ctx, r: &Resource, id: &str) -> Outcome {
+    if r.operations.read {
+        let ex = ctx.client.get(&item(r, id)).send()?;
+        ensure(ex.status == 200, &ex, || format!("reading the row answered {}, not 200", ex.status))?;
+    }
+    Ok(())
+}
+
 fn delete(ctx: &Ctx, r: &Resource) -> Outcome {
     let (_, row) = ctx.create(r)?;
     let path = item(r, &id_of(&row));
+    warm(ctx, r, &id_of(&row))?;
     let ex = ctx.client.request("DELETE", &path).send()?;
     ensure(ex.status == 204 && ex.body.is_empty(), &ex, || format!("DELETE answered {}, not 204", ex.status))?;
     if r.operations.read {

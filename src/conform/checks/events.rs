@@ -34,6 +34,10 @@ pub fn checks(service: &Service) -> Vec<Check<'_>> {
             None => Ok(()),
         })
         .only_if(flagging.is_some(), "no resource has a flag rule"),
+        Check::new("events.traceparent", "a create sent with a traceparent is delivered in the same trace, from a new span", move |ctx| {
+            target.map_or(Ok(()), |r| traced(ctx, r))
+        })
+        .only_if(target.is_some(), reason),
         Check::new("events.one-body", "no event id was ever delivered with two different bodies", one_body),
     ]
 }
@@ -82,10 +86,42 @@ fn verify(ctx: &Ctx, delivery: &Delivery) -> Outcome {
     if !signatures.split(' ').any(|s| s == expected) {
         return Err(format!("webhook-signature {signatures:?} does not verify with the events secret").into());
     }
-    if delivery.header("traceparent").is_none() {
-        return Err("the delivery carries no traceparent".to_owned().into());
+    let traceparent = delivery.header("traceparent").unwrap_or_default();
+    if parse_traceparent(traceparent).is_none() {
+        return Err(format!("the delivery's traceparent {traceparent:?} is not a W3C traceparent").into());
     }
     Ok(())
+}
+
+/// The trace id and parent span id of a W3C traceparent (version 00, lower-case hex, neither all zeros).
+fn parse_traceparent(value: &str) -> Option<(&str, &str)> {
+    let parts: Vec<&str> = value.split('-').collect();
+    let hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let nonzero = |s: &str| s.bytes().any(|b| b != b'0');
+    match parts[..] {
+        ["00", trace, span, flags] if hex(trace, 32) && hex(span, 16) && hex(flags, 2) && nonzero(trace) && nonzero(span) => {
+            Some((trace, span))
+        }
+        _ => None,
+    }
+}
+
+fn traced(ctx: &Ctx, r: &Resource) -> Outcome {
+    let digest = crate::conform::jwt::hmac_sha256(b"conform-trace", ctx.values.tag().as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let (trace, span) = (&hex[..32], &hex[32..48]);
+    let body = ctx.valid_body(r)?;
+    let request = ctx.client.request("POST", &crate::conform::collection(r)).header("idempotency-key", ctx.idempotency_key());
+    let ex = request.header("traceparent", format!("00-{trace}-{span}-01")).json(&body).send()?;
+    crate::conform::ensure(ex.status == 201, &ex, || format!("the create answered {}", ex.status))?;
+    let id = ex.json().unwrap_or_default()["id"].as_str().unwrap_or_default().to_owned();
+    let (delivery, _) = accepted(ctx, &format!("{}.created", r.name), &id)?;
+    let received = delivery.header("traceparent").unwrap_or_default();
+    match parse_traceparent(received) {
+        Some((t, s)) if t == trace && s != span => Ok(()),
+        Some((t, _)) if t == trace => Err(format!("the delivery's traceparent {received} reuses the request's own span id").into()),
+        _ => Err(format!("the delivery's traceparent {received:?} is not in the request's trace {trace}").into()),
+    }
 }
 
 fn created(ctx: &Ctx, r: &Resource) -> Outcome {
@@ -141,4 +177,26 @@ fn flagged(ctx: &Ctx, r: &Resource, rule: &crate::model::Rule) -> Outcome {
     let id = ex.json().unwrap_or_default()["id"].as_str().unwrap_or_default().to_owned();
     let (delivery, _) = accepted(ctx, &format!("{}.flagged", r.name), &id)?;
     verify(ctx, &delivery)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_traceparent;
+
+    #[test]
+    fn traceparents_are_read_as_the_w3c_form() {
+        let valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        assert_eq!(parse_traceparent(valid), Some(("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7")));
+        for invalid in [
+            "",
+            "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+        ] {
+            assert_eq!(parse_traceparent(invalid), None, "{invalid}");
+        }
+    }
 }
