@@ -82,6 +82,8 @@ pub struct Mutant {
     pub replace: String,
     /// The id of the check that must fail.
     pub caught_by: String,
+    #[serde(default)]
+    pub redis: bool,
 }
 
 /// One file of a template tree.

@@ -134,6 +134,8 @@ pub struct Ctx<'a> {
     pub receiver: Option<receiver::Receiver>,
     /// The key set tokens are signed with, when the service verifies with a JWKS.
     pub keys: Option<jwks::KeySet>,
+    /// Every row `create` made so far, with its resource: the audit trail must hold each.
+    pub created: std::sync::Mutex<Vec<(String, Value)>>,
 }
 
 impl Ctx<'_> {
@@ -183,6 +185,7 @@ impl Ctx<'_> {
             message: "the created representation is not a JSON object".into(),
             exchange: Some(Box::new(ex.clone())),
         })?;
+        self.created.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((resource.name.clone(), row.clone()));
         Ok((ex, row))
     }
 
@@ -266,6 +269,7 @@ pub fn run(config: &Config) -> Result<Report, String> {
         values: Values::new(now ^ u64::from(nanos)),
         receiver,
         keys,
+        created: std::sync::Mutex::default(),
     };
     let mut results = Vec::new();
     for check in checks::all(&config.service) {

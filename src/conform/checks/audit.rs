@@ -16,6 +16,42 @@ pub fn checks(service: &Service) -> Vec<Check<'_>> {
     ]
 }
 
+/// Checks that read what the run did before them.
+pub fn late(service: &Service) -> Vec<Check<'_>> {
+    let audited = service.resources.iter().any(|r| r.operations.create);
+    vec![
+        Check::new(
+            "audit.every-create",
+            "each row the run created (up to 40, spread over the run) has its create audit event",
+            every_create,
+        )
+        .only_if(audited, "no resource has a create operation"),
+    ]
+}
+
+/// Rows sampled from the run's creates: at most 40, evenly spread, so every check's rows show.
+const SAMPLED: usize = 40;
+
+fn every_create(ctx: &Ctx) -> Outcome {
+    let created = ctx.created.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    let step = created.len().div_ceil(SAMPLED).max(1);
+    for (name, row) in created.iter().step_by(step) {
+        let r = ctx.resource(name).ok_or_else(|| format!("unknown resource {name}"))?;
+        let id = row["id"].as_str().unwrap_or_default();
+        let events = events(ctx, r, id)?;
+        let Some(first) = events.first() else {
+            return Err(format!("{name} {id}, created by the run, has no audit event").into());
+        };
+        if first["action"] != "create" || first["after"] != *row || !first["before"].is_null() {
+            return Err(format!("the first audit event of {name} {id} is not its create with the created row: {first}").into());
+        }
+        if let Some(stray) = events.iter().find(|e| e["resource_id"] != row["id"] || e["resource_type"] != name.as_str()) {
+            return Err(format!("the audit trail of {name} {id} holds another row's event: {stray}").into());
+        }
+    }
+    Ok(())
+}
+
 fn events(ctx: &Ctx, r: &Resource, id: &str) -> Result<Vec<Value>, Failure> {
     let ex = ctx.client.get(&format!("/v1/audit-events?resource_type={}&resource_id={id}&limit=100", r.name)).send()?;
     ensure(ex.status == 200, &ex, || format!("GET /v1/audit-events answered {}", ex.status))?;

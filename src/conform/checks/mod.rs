@@ -28,6 +28,8 @@ pub fn all(service: &Service) -> Vec<Check<'_>> {
         checks.extend(crud::checks(resource));
         checks.extend(rules::checks(resource));
     }
+    // After every check that creates rows: their audit trail.
+    checks.extend(audit::late(service));
     // Last: it empties the suite's token bucket, which would slow every check after it.
     checks.extend(ratelimit::checks(service));
     checks
