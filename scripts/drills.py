@@ -320,6 +320,19 @@ def otlp(base_url, path, headers, collector):
     return wait_until(lambda: collector.received(needles), 20, f"a /v1/traces export holding trace {trace}")
 
 
+def read_body(handler):
+    """A request body by Content-Length or, as OpenTelemetry's JS exporter sends it, chunked."""
+    if handler.headers.get("transfer-encoding", "").lower() != "chunked":
+        return handler.rfile.read(int(handler.headers.get("content-length", 0)))
+    body = b""
+    while size := int(handler.rfile.readline().split(b";")[0], 16):
+        body += handler.rfile.read(size)
+        handler.rfile.readline()  # the CRLF after each chunk
+    while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+        pass  # trailers, up to the blank line that ends the body
+    return body
+
+
 class Collector:
     """A stand-in OTLP/HTTP collector on 127.0.0.1: keeps every body POSTed to /v1/traces."""
 
@@ -331,7 +344,7 @@ class Collector:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                body = read_body(self)
                 if self.path == "/v1/traces":
                     with lock:
                         bodies.append(body)

@@ -26,7 +26,7 @@ function configOrExit(): Config {
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  const stopTracing = config.otelEndpoint === undefined ? undefined : startTracing(config.otelEndpoint, config.otelServiceName);
+  const stopTracing = startTracing(config.otelEndpoint, config.otelServiceName);
   const db = new Database(
     {
       url: config.databaseUrl,
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     forced.unref();
     await Promise.all([server.close(), workers?.stop()]);
-    await Promise.all([db.close(), redis?.close(), stopTracing?.()]);
+    await Promise.all([db.close(), redis?.close(), stopTracing()]);
     clearTimeout(forced);
     logger.info("stopped");
   };
