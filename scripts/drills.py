@@ -247,25 +247,19 @@ def replicas(urls, path, body, headers, db_url, events_port):
         receiver.stop()
 
 
-class Receiver:
-    """Accepts event deliveries on 127.0.0.1:<port> with 200 and counts them by the row they carry."""
+class PostServer:
+    """A threaded HTTP server on 127.0.0.1:<port> that hands each POST's path and body to
+    `on_post`, and answers the status it returns with an empty body."""
 
     def __init__(self, port):
         import http.server
 
-        counts = self.counts = {}
-        lock = self.lock = threading.Lock()
+        self.lock = threading.Lock()
+        on_post = self.on_post
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                try:
-                    row = json.loads(body).get("data", {}).get("id")
-                except ValueError:
-                    row = None
-                with lock:
-                    counts[row] = counts.get(row, 0) + 1
-                self.send_response(200)
+                self.send_response(on_post(self.path, read_body(self)))
                 self.send_header("content-length", "0")
                 self.end_headers()
 
@@ -275,13 +269,33 @@ class Receiver:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def deliveries_about(self, row):
-        with self.lock:
-            return self.counts.get(row, 0)
+    def on_post(self, path, body):
+        raise NotImplementedError
 
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class Receiver(PostServer):
+    """Accepts event deliveries with 200 and counts them by the row they carry."""
+
+    def __init__(self, port):
+        self.counts = {}
+        super().__init__(port)
+
+    def on_post(self, path, body):
+        try:
+            row = json.loads(body).get("data", {}).get("id")
+        except ValueError:
+            row = None
+        with self.lock:
+            self.counts[row] = self.counts.get(row, 0) + 1
+        return 200
+
+    def deliveries_about(self, row):
+        with self.lock:
+            return self.counts.get(row, 0)
 
 
 def traceparent():
@@ -333,38 +347,23 @@ def read_body(handler):
     return body
 
 
-class Collector:
-    """A stand-in OTLP/HTTP collector on 127.0.0.1: keeps every body POSTed to /v1/traces."""
+class Collector(PostServer):
+    """A stand-in OTLP/HTTP collector: keeps every body POSTed to /v1/traces."""
 
     def __init__(self, port):
-        import http.server
+        self.bodies = []
+        super().__init__(port)
 
-        bodies = self.bodies = []
-        lock = self.lock = threading.Lock()
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = read_body(self)
-                if self.path == "/v1/traces":
-                    with lock:
-                        bodies.append(body)
-                self.send_response(200 if self.path == "/v1/traces" else 404)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def on_post(self, path, body):
+        if path != "/v1/traces":
+            return 404
+        with self.lock:
+            self.bodies.append(body)
+        return 200
 
     def received(self, needles):
         with self.lock:
             return any(n in body for body in self.bodies for n in needles)
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def redis_down(redis, base_url, path, headers, cache_required):
