@@ -251,11 +251,10 @@ class PostServer:
     """A threaded HTTP server on 127.0.0.1:<port> that hands each POST's path and body to
     `on_post`, and answers the status it returns with an empty body."""
 
-    def __init__(self, port):
+    def __init__(self, port, on_post):
         import http.server
 
         self.lock = threading.Lock()
-        on_post = self.on_post
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
@@ -269,9 +268,6 @@ class PostServer:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def on_post(self, path, body):
-        raise NotImplementedError
-
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
@@ -282,9 +278,9 @@ class Receiver(PostServer):
 
     def __init__(self, port):
         self.counts = {}
-        super().__init__(port)
+        super().__init__(port, self.count)
 
-    def on_post(self, path, body):
+    def count(self, path, body):
         try:
             row = json.loads(body).get("data", {}).get("id")
         except ValueError:
@@ -352,9 +348,9 @@ class Collector(PostServer):
 
     def __init__(self, port):
         self.bodies = []
-        super().__init__(port)
+        super().__init__(port, self.keep)
 
-    def on_post(self, path, body):
+    def keep(self, path, body):
         if path != "/v1/traces":
             return 404
         with self.lock:
