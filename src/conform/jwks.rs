@@ -4,7 +4,7 @@
 //! service must pick up when it sees the unknown `kid`).
 
 use std::io::{BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -17,7 +17,7 @@ use rsa::traits::PublicKeyParts as _;
 use serde_json::{Value, json};
 
 use super::jwt;
-use super::receiver::read_request;
+use super::receiver::{read_request, serve_loopback};
 
 /// A signing key and the `kid` it is published under.
 #[derive(Clone)]
@@ -135,20 +135,10 @@ pub struct KeySet {
 impl KeySet {
     /// Generates the two keys and serves them on `addr`, which must be a loopback address, at any path.
     pub fn start(addr: SocketAddr) -> Result<Self, String> {
-        if !addr.ip().is_loopback() {
-            return Err(format!("the key set is served on loopback only, not {addr}"));
-        }
-        let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let (es256, rs256) = (Key::es256("conform-es256-1")?, Key::rs256("conform-rs256-1")?);
         let served = Arc::new(Served { keys: Mutex::new(vec![es256.jwk(), rs256.jwk()]), fetches: AtomicUsize::new(0) });
         let shared = Arc::clone(&served);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let served = Arc::clone(&shared);
-                std::thread::spawn(move || serve(stream, &served));
-            }
-        });
+        let addr = serve_loopback(addr, "the key set", move |stream| serve(stream, &shared))?;
         Ok(Self { es256, rs256, served, addr })
     }
 

@@ -44,20 +44,10 @@ pub struct Receiver {
 impl Receiver {
     /// Listens on `addr`, which must be a loopback address.
     pub fn start(addr: SocketAddr) -> Result<Self, String> {
-        if !addr.ip().is_loopback() {
-            return Err(format!("the event receiver listens on loopback only, not {addr}"));
-        }
-        let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let receiver = Self { state: Arc::default(), addr };
-        let state = Arc::clone(&receiver.state);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let state = Arc::clone(&state);
-                std::thread::spawn(move || serve(stream, &state));
-            }
-        });
-        Ok(receiver)
+        let state: Arc<(Mutex<State>, Condvar)> = Arc::default();
+        let shared = Arc::clone(&state);
+        let addr = serve_loopback(addr, "the event receiver", move |stream| serve(stream, &shared))?;
+        Ok(Self { state, addr })
     }
 
     /// Waits up to `timeout` for deliveries that `done` accepts, and returns all deliveries so far.
@@ -105,6 +95,24 @@ fn serve(stream: TcpStream, state: &(Mutex<State>, Condvar)) {
             return;
         }
     }
+}
+
+/// Listens on `addr` (loopback only: `what` names the server in the error) and runs `handle` on a
+/// thread per connection until the process ends; returns the address bound.
+pub fn serve_loopback(addr: SocketAddr, what: &str, handle: impl Fn(TcpStream) + Send + Sync + 'static) -> Result<SocketAddr, String> {
+    if !addr.ip().is_loopback() {
+        return Err(format!("{what} listens on loopback only, not {addr}"));
+    }
+    let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let handle = Arc::new(handle);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let handle = Arc::clone(&handle);
+            std::thread::spawn(move || handle(stream));
+        }
+    });
+    Ok(addr)
 }
 
 /// An HTTP/1.1 request as a small server reads it.
