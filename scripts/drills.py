@@ -75,6 +75,12 @@ def request(url, headers=None, timeout=30):
         return status, None
 
 
+def readiness(base_url):
+    """(status of /health/ready, its `checks.cache`)."""
+    status, body = request(f"{base_url}/health/ready", timeout=5)
+    return status, ((body or {}).get("checks") or {}).get("cache")
+
+
 def wait_until(condition, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -368,8 +374,7 @@ def redis_down(redis, base_url, path, headers, cache_required):
     expected = 503 if cache_required else 200
 
     def ready_is(status_wanted, cache):
-        status, body = request(f"{base_url}/health/ready", timeout=5)
-        return status == status_wanted and ((body or {}).get("checks") or {}).get("cache") == cache
+        return readiness(base_url) == (status_wanted, cache)
 
     redis.stop()
     try:
